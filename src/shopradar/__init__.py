@@ -1,0 +1,36 @@
+"""shopradar — open market intelligence for TikTok Shop sellers.
+
+The Python API does everything the CLI does. Names are imported lazily so that
+``import shopradar`` stays fast::
+
+    import shopradar
+    wh = shopradar.Warehouse.open("shopradar.duckdb")
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it; each stage adds its entry points here.
+_API: dict[str, str] = {
+    "Warehouse": "shopradar.warehouse",
+    "ShopradarError": "shopradar.errors",
+    "status": "shopradar.status",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'shopradar' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_API])
+
+
+__all__ = sorted(_API)

@@ -1,0 +1,3 @@
+from shopradar.cli import main
+
+main()

@@ -1,0 +1,299 @@
+"""The data model: every warehouse table, column by column.
+
+This module is the single source of truth for the tables. ``docs/data-model.md`` and
+``docs/data-model.zh-CN.md`` are generated from it (``python -m shopradar.warehouse.docs``)
+and a test fails when they drift. Conventions:
+
+* money is ``decimal(18,4)`` in the row's own currency (``currency`` column), never float;
+* ``*_at`` columns are UTC timestamps (naive ``timestamp`` holding UTC);
+* ``date`` columns are market-local calendar dates (the market's time zone);
+* estimated unit counts are ``float64`` (an estimate spread over days is fractional);
+* keys are documented but not enforced by the engine: ingest de-duplicates on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import ibis
+
+SCHEMA_VERSION = 1
+
+MONEY = "decimal(18,4)"
+FX = "decimal(24,12)"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str
+    en: str
+    zh: str
+    unit: str = ""
+    key: bool = False
+    nullable: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    stage: str
+    en: str
+    zh: str
+    columns: tuple[Column, ...] = field(default_factory=tuple)
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.key)
+
+    def ibis_schema(self) -> ibis.Schema:
+        return ibis.schema({c.name: c.dtype for c in self.columns})
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+def C(name: str, dtype: str, en: str, zh: str, unit: str = "", key: bool = False) -> Column:
+    return Column(name=name, dtype=dtype, en=en, zh=zh, unit=unit, key=key)
+
+
+def _sold(prefix: str = "sold") -> tuple[Column, ...]:
+    return (
+        C(f"{prefix}_text", "string", "the counter exactly as shown, e.g. '1.2K sold'", "页面显示的原始计数,如“1.2K sold”"),
+        C(f"{prefix}_lower", "int64", "lowest cumulative count the shown text allows", "显示文本所允许的最小累计数", "units"),
+        C(f"{prefix}_upper", "int64", "highest cumulative count the shown text allows; null = open ('10K+')",
+          "显示文本所允许的最大累计数;为空表示无上限(如“10K+”)", "units"),
+    )
+
+
+_LINEAGE = (
+    C("source", "string", "where the row came from: simulator, file path, API", "数据来源:模拟器、文件路径或 API"),
+    C("run_id", "string", "the ingest_run that wrote the row", "写入此行的 ingest_run"),
+)
+
+TABLES: tuple[Table, ...] = (
+    Table("schema_version", "warehouse", "Schema versions applied to this file, newest last.",
+          "此数据库文件已应用的结构版本,最新在后。", (
+              C("version", "int32", "schema version number", "结构版本号", key=True),
+              C("applied_at", "timestamp", "when the migration ran (UTC)", "迁移执行时间(UTC)"),
+          )),
+    Table("market", "reference", "Markets (countries or regions where a TikTok Shop operates).",
+          "市场(开通 TikTok Shop 的国家或地区)。", (
+              C("code", "string", "ISO country code, e.g. US, GB, ID", "ISO 国家代码,如 US、GB、ID", key=True),
+              C("name_en", "string", "English name", "英文名"),
+              C("name_zh", "string", "Chinese name", "中文名"),
+              C("currency", "string", "ISO 4217 currency of prices", "价格的 ISO 4217 币种"),
+              C("time_zone", "string", "IANA time zone that defines the market's dates", "定义市场日期的 IANA 时区"),
+              C("region", "string", "region group: NA, EU, SEA, LATAM, APAC", "区域:NA、EU、SEA、LATAM、APAC"),
+          )),
+    Table("category", "reference", "Category tree (TikTok Shop ids where known).",
+          "类目树(已知时使用 TikTok Shop 类目 ID)。", (
+              C("category_id", "string", "category id", "类目 ID", key=True),
+              C("parent_id", "string", "parent category id; null at level 1", "父类目 ID;一级类目为空"),
+              C("level", "int8", "depth: 1 = top level", "层级:1 为一级类目"),
+              C("name_en", "string", "English name", "英文名"),
+              C("name_zh", "string", "Chinese name", "中文名"),
+              C("source", "string", "where the row came from", "数据来源"),
+          )),
+    Table("shop", "sources", "Shops seen in a market.", "市场中出现的店铺。", (
+        C("shop_id", "string", "shop id", "店铺 ID", key=True),
+        C("market", "string", "market code", "市场代码"),
+        C("name", "string", "shop name as shown (untrusted text)", "店铺显示名称(不可信文本)"),
+        C("seller_type", "string", "local or cross_border", "本土(local)或跨境(cross_border)"),
+        C("fulfillment", "string", "seller, platform (FBT) or cross_border_direct", "自发货(seller)、平台仓(platform)或跨境直邮(cross_border_direct)"),
+        C("brand_type", "string", "brand, white_label or reseller", "品牌(brand)、白牌(white_label)或分销(reseller)"),
+        C("is_own", "boolean", "true for the seller's own shop (Partner API, Seller Center)", "是否为卖家自己的店铺"),
+        C("first_seen", "date", "first market-local date the shop was observed", "首次观察到该店铺的本地日期"),
+        *_LINEAGE,
+    )),
+    Table("product", "sources", "Products (listings) seen in a market.", "市场中出现的商品(listing)。", (
+        C("product_id", "string", "product id", "商品 ID", key=True),
+        C("market", "string", "market code", "市场代码"),
+        C("shop_id", "string", "shop id", "店铺 ID"),
+        C("category_id", "string", "leaf category id", "叶子类目 ID"),
+        C("title", "string", "title as shown (untrusted text)", "显示标题(不可信文本)"),
+        C("brand", "string", "brand name, if any", "品牌名(如有)"),
+        C("price_tier", "string", "budget, mid or premium within its category", "类目内价格档:budget、mid、premium"),
+        C("attributes", "string", "JSON object of attribute → value (use scenario, gender, …)", "属性 JSON(使用场景、性别等)"),
+        C("launch_date", "date", "market-local listing date, if known", "上架本地日期(如已知)"),
+        C("currency", "string", "ISO currency of its prices", "价格币种"),
+        *_LINEAGE,
+    )),
+    Table("product_snapshot", "sources", "One observation of a product page (a crawl or an export row).",
+          "商品页面的一次观察(一次抓取或一行导出)。", (
+              C("product_id", "string", "product id", "商品 ID", key=True),
+              C("market", "string", "market code", "市场代码"),
+              C("observed_at", "timestamp", "when the page was seen (UTC)", "观察时间(UTC)", key=True),
+              C("price", MONEY, "price shown to buyers", "买家看到的价格", "currency"),
+              C("list_price", MONEY, "price before promotion, if shown", "促销前价格(如显示)", "currency"),
+              C("currency", "string", "ISO currency of price", "价格币种"),
+              *_sold(),
+              C("rating", "float64", "average rating 0–5", "平均评分 0–5", "stars"),
+              C("review_count", "int64", "number of reviews", "评价数"),
+              C("status", "string", "active, out_of_stock or delisted", "状态:active、out_of_stock、delisted"),
+              C("source", "string", "where the row came from", "数据来源", key=True),
+              C("run_id", "string", "the ingest_run that wrote the row", "写入此行的 ingest_run"),
+          )),
+    Table("creator", "sources", "Creators (affiliates and shops' own accounts).", "达人(联盟达人和店铺自播账号)。", (
+        C("creator_id", "string", "creator id", "达人 ID", key=True),
+        C("market", "string", "market code", "市场代码"),
+        C("handle", "string", "handle as shown (untrusted text)", "账号名(不可信文本)"),
+        C("followers", "int64", "followers when last seen", "最近粉丝数"),
+        C("creator_type", "string", "affiliate or shop_account", "联盟达人(affiliate)或店铺账号(shop_account)"),
+        C("shop_id", "string", "the shop, for a shop's own account", "店铺自有账号所属店铺"),
+        *_LINEAGE,
+    )),
+    Table("video", "sources", "Short videos that link a product.", "挂车短视频。", (
+        C("video_id", "string", "video id", "视频 ID", key=True),
+        C("market", "string", "market code", "市场代码"),
+        C("creator_id", "string", "creator id", "达人 ID"),
+        C("product_id", "string", "linked product id", "挂车商品 ID"),
+        C("shop_id", "string", "shop of the product", "商品所属店铺"),
+        C("posted_at", "timestamp", "when posted (UTC)", "发布时间(UTC)"),
+        C("is_affiliate", "boolean", "true if posted by an affiliate creator", "是否为联盟达人发布"),
+        *_LINEAGE,
+    )),
+    Table("video_snapshot", "sources", "One observation of a video's counters.", "视频计数的一次观察。", (
+        C("video_id", "string", "video id", "视频 ID", key=True),
+        C("observed_at", "timestamp", "when seen (UTC)", "观察时间(UTC)", key=True),
+        C("views", "int64", "views", "播放量"),
+        C("likes", "int64", "likes", "点赞数"),
+        *_sold(),
+        C("source", "string", "where the row came from", "数据来源", key=True),
+        C("run_id", "string", "the ingest_run that wrote the row", "写入此行的 ingest_run"),
+    )),
+    Table("live", "sources", "LIVE sessions.", "直播场次。", (
+        C("live_id", "string", "LIVE session id", "直播场次 ID", key=True),
+        C("market", "string", "market code", "市场代码"),
+        C("creator_id", "string", "host creator id", "主播达人 ID"),
+        C("shop_id", "string", "shop selling in the session", "带货店铺"),
+        C("started_at", "timestamp", "start (UTC)", "开始时间(UTC)"),
+        C("ended_at", "timestamp", "end (UTC)", "结束时间(UTC)"),
+        C("is_affiliate", "boolean", "true if hosted by an affiliate creator", "是否为联盟达人直播"),
+        *_LINEAGE,
+    )),
+    Table("live_snapshot", "sources", "One observation of a product's counter inside a LIVE session.",
+          "直播间内某商品计数的一次观察。", (
+              C("live_id", "string", "LIVE session id", "直播场次 ID", key=True),
+              C("product_id", "string", "product id", "商品 ID", key=True),
+              C("observed_at", "timestamp", "when seen (UTC)", "观察时间(UTC)", key=True),
+              C("viewers", "int64", "concurrent viewers", "在线人数"),
+              *_sold(),
+              C("source", "string", "where the row came from", "数据来源", key=True),
+              C("run_id", "string", "the ingest_run that wrote the row", "写入此行的 ingest_run"),
+          )),
+    Table("order_line", "sources", "Order lines of the seller's own shop (Seller Center, Partner API).",
+          "卖家自有店铺的订单行(Seller Center 导出、Partner API)。", (
+              C("order_id", "string", "order id", "订单 ID", key=True),
+              C("line_id", "string", "line (SKU) id within the order", "订单内行(SKU)ID", key=True),
+              C("shop_id", "string", "shop id", "店铺 ID"),
+              C("market", "string", "market code", "市场代码"),
+              C("product_id", "string", "product id", "商品 ID"),
+              C("sku_id", "string", "SKU id", "SKU ID"),
+              C("seller_sku", "string", "seller's SKU code", "卖家 SKU 编码"),
+              C("product_name", "string", "product name on the order (untrusted text)", "订单上的商品名(不可信文本)"),
+              C("created_at", "timestamp", "order created (UTC)", "下单时间(UTC)"),
+              C("paid_at", "timestamp", "order paid (UTC)", "付款时间(UTC)"),
+              C("order_date", "date", "market-local date of created_at", "下单的本地日期"),
+              C("status", "string", "order status as given by the source", "来源给出的订单状态"),
+              C("quantity", "int64", "units", "件数", "units"),
+              C("unit_price", MONEY, "unit price before discounts", "折扣前单价", "currency"),
+              C("platform_discount", MONEY, "discount paid by the platform", "平台补贴", "currency"),
+              C("seller_discount", MONEY, "discount paid by the seller", "卖家折扣", "currency"),
+              C("subtotal", MONEY, "line amount after discounts (GMV)", "折扣后金额(GMV)", "currency"),
+              C("shipping_fee", MONEY, "shipping fee charged to the buyer", "买家运费", "currency"),
+              C("refund_amount", MONEY, "amount refunded", "退款金额", "currency"),
+              C("currency", "string", "ISO currency", "币种"),
+              C("channel", "string", "video, live, card or unknown", "渠道:video、live、card 或 unknown"),
+              C("creator_id", "string", "affiliate creator credited, if any", "带货达人(如有)"),
+              C("cancel_reason", "string", "cancellation or return type, if any", "取消或退货类型(如有)"),
+              C("updated_at", "timestamp", "last update at the source (UTC), for incremental sync", "来源的最后更新时间(UTC),用于增量同步"),
+              *_LINEAGE,
+          )),
+    Table("fx_rate", "reference", "Exchange rates to US dollars.", "兑美元汇率。", (
+        C("date", "date", "date the rate applies to", "汇率适用日期", key=True),
+        C("currency", "string", "ISO currency", "币种", key=True),
+        C("usd_per_unit", FX, "US dollars per one unit of currency", "每 1 单位该币种折合美元", "USD"),
+        C("source", "string", "where the rate came from", "汇率来源"),
+    )),
+    Table("truth_daily_sales", "sources", "Simulator only: the true daily sales per product and channel.",
+          "仅模拟器:每个商品每个渠道的真实日销量。", (
+              C("product_id", "string", "product id", "商品 ID", key=True),
+              C("market", "string", "market code", "市场代码"),
+              C("date", "date", "market-local date", "本地日期", key=True),
+              C("channel", "string", "video, live or card", "渠道:video、live、card", key=True),
+              C("units", "int64", "units sold (net of same-day cancellations)", "售出件数(扣除当日取消)", "units"),
+              C("orders", "int64", "orders", "订单数"),
+              C("gmv_local", MONEY, "units × price paid", "件数 × 成交价", "currency"),
+              C("returned_units", "int64", "units returned later (counter decreases)", "之后退货的件数(计数下降)", "units"),
+              C("creator_id", "string", "creator of the best-selling video/LIVE that day (null for card)", "当日带货最多的视频或直播的达人(商品卡为空)"),
+          )),
+    Table("product_daily_sales", "estimate", "Estimated daily sales per product, with bounds.",
+          "按商品按日的销量估算,含上下界。", (
+              C("product_id", "string", "product id", "商品 ID", key=True),
+              C("market", "string", "market code", "市场代码"),
+              C("date", "date", "market-local date", "本地日期", key=True),
+              C("currency", "string", "ISO currency of gmv_local", "gmv_local 的币种"),
+              C("units", "float64", "point estimate of units", "件数点估计", "units"),
+              C("units_lower", "float64", "lower bound of units", "件数下界", "units"),
+              C("units_upper", "float64", "upper bound of units", "件数上界", "units"),
+              C("gmv_local", MONEY, "point estimate of GMV", "GMV 点估计", "currency"),
+              C("gmv_lower", MONEY, "lower bound of GMV", "GMV 下界", "currency"),
+              C("gmv_upper", MONEY, "upper bound of GMV", "GMV 上界", "currency"),
+              C("gmv_usd", MONEY, "GMV in US dollars at the day's rate", "按当日汇率折算的美元 GMV", "USD"),
+              C("gmv_usd_lower", MONEY, "lower bound in US dollars", "美元 GMV 下界", "USD"),
+              C("gmv_usd_upper", MONEY, "upper bound in US dollars", "美元 GMV 上界", "USD"),
+              C("units_video", "float64", "units attributed to short video", "归因短视频的件数", "units"),
+              C("units_live", "float64", "units attributed to LIVE", "归因直播的件数", "units"),
+              C("units_card", "float64", "units attributed to product card, shop tab, search", "归因商品卡/店铺/搜索的件数", "units"),
+              C("channel_basis", "string", "observed (video/LIVE counters) or category_mix", "渠道拆分依据:observed 或 category_mix"),
+              C("method", "string", "estimation method", "估算方法"),
+              C("flags", "string", "comma-separated quality flags", "逗号分隔的质量标记"),
+              C("run_id", "string", "the run that wrote the row", "写入此行的运行"),
+          )),
+    Table("snapshot_issue", "estimate", "Snapshot rows that estimation refused to use or used with care, and why.",
+          "估算拒用或慎用的快照行及原因。", (
+              C("product_id", "string", "product id", "商品 ID"),
+              C("observed_at", "timestamp", "the snapshot's time (UTC)", "快照时间(UTC)"),
+              C("source", "string", "the snapshot's source", "快照来源"),
+              C("flag", "string", "negative_counter, unparseable_counter, future_timestamp, zero_price, absurd_price, "
+                "crawl_error, reset …", "标记:负计数、无法解析、未来时间、零价格、异常价格、抓取错误、重置等"),
+              C("detail", "string", "what was seen", "所见内容"),
+              C("run_id", "string", "the estimate run", "估算运行 ID"),
+          )),
+    Table("quarantine", "ingest", "Input rows set aside, with the reason. Nothing is dropped silently.",
+          "被隔离的输入行及原因。任何行都不会被静默丢弃。", (
+              C("run_id", "string", "the ingest_run", "所属 ingest_run"),
+              C("source", "string", "file path or source name", "文件路径或来源"),
+              C("line", "int64", "line or row number in the source (1 = first data row)", "来源中的行号(1 为第一行数据)"),
+              C("target_table", "string", "table the row was meant for", "目标表"),
+              C("reason_code", "string", "machine-readable reason", "机器可读原因代码"),
+              C("reason", "string", "reason in words", "原因说明"),
+              C("record", "string", "the raw row as JSON", "原始行(JSON)"),
+              C("quarantined_at", "timestamp", "when (UTC)", "隔离时间(UTC)"),
+          )),
+    Table("ingest_run", "ingest", "Lineage: one row per run of a pipeline step over one source.",
+          "数据血缘:每个步骤对每个来源的一次运行一行。", (
+              C("run_id", "string", "run id", "运行 ID", key=True),
+              C("kind", "string", "simulate, ingest, estimate, sync, cube …", "类型:simulate、ingest、estimate、sync、cube 等"),
+              C("source", "string", "file, folder, API or simulator settings", "文件、文件夹、API 或模拟器参数"),
+              C("profile", "string", "import profile used", "使用的导入配置"),
+              C("started_at", "timestamp", "start (UTC)", "开始时间(UTC)"),
+              C("finished_at", "timestamp", "end (UTC)", "结束时间(UTC)"),
+              C("rows_in", "int64", "rows read", "读取行数"),
+              C("loaded", "int64", "rows written to their table", "写入目标表的行数"),
+              C("duplicates", "int64", "rows already present", "重复行数"),
+              C("quarantined", "int64", "rows set aside in quarantine", "隔离行数"),
+              C("status", "string", "ok, failed or partial", "状态:ok、failed、partial"),
+              C("message", "string", "summary or error", "摘要或错误"),
+          )),
+)
+
+TABLE_BY_NAME: dict[str, Table] = {tbl.name: tbl for tbl in TABLES}
+
+
+def table_spec(name: str) -> Table:
+    return TABLE_BY_NAME[name]
