@@ -23,6 +23,11 @@ def shared_data() -> Path:
 
 
 @pytest.fixture
+def repo_root() -> Path:
+    return REPO
+
+
+@pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "shopradar.duckdb"
 
