@@ -19,6 +19,9 @@ _API: dict[str, str] = {
     "Warehouse": "shopradar.warehouse",
     "ShopradarError": "shopradar.errors",
     "status": "shopradar.status",
+    "size": "shopradar.insights",
+    "landed_margin": "shopradar.insights",
+    "niche": "shopradar.insights",
 }
 
 
