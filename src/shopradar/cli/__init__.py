@@ -12,6 +12,7 @@ import sys
 import typer
 
 from shopradar.cli import insights as _insights  # noqa: F401
+from shopradar.cli import market as _market  # noqa: F401  (registers commands)
 from shopradar.cli import status as _status  # noqa: F401  (registers commands)
 from shopradar.cli.app import app
 from shopradar.cli.app import click_exceptions as cx
