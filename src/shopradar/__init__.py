@@ -19,6 +19,8 @@ _API: dict[str, str] = {
     "Warehouse": "shopradar.warehouse",
     "ShopradarError": "shopradar.errors",
     "status": "shopradar.status",
+    "build_report": "shopradar.report",
+    "create_app": "shopradar.web",
     "CubeFilter": "shopradar.cube",
     "build_cube": "shopradar.cube",
     "refresh_cube": "shopradar.cube",

@@ -1,0 +1,302 @@
+"""The tables behind every chart of the report and the web app, computed with Ibis.
+
+Each view is a function ``(wh, catalog, filters) -> pyarrow.Table`` registered in :data:`VIEWS`;
+the report, the web pages, the JSON API and the CSV/XLSX downloads all read the same functions.
+Money stays decimal (US dollars, so markets add up); estimated units are floats.
+
+The views read the estimate table (``product_daily_sales``) joined with ``product``, ``shop`` and
+``category``; the sections that belong to other stages (opportunities, niche depth, headroom,
+compliance) come through :mod:`shopradar.report.external`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from shopradar.report.filters import PRICE_BANDS, Catalog, Filters
+from shopradar.warehouse import Warehouse
+
+USD = "decimal(38,4)"
+TOP_N = 20
+
+ViewFn = Callable[[Warehouse, Catalog, Filters], pa.Table]
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    fn: ViewFn
+    section: str
+
+
+VIEWS: dict[str, View] = {}
+
+
+def view(name: str, section: str) -> Callable[[ViewFn], ViewFn]:
+    def deco(fn: ViewFn) -> ViewFn:
+        VIEWS[name] = View(name, fn, section)
+        return fn
+
+    return deco
+
+
+# -- the filtered base ---------------------------------------------------------------------------------
+
+def _product_price(wh: Warehouse) -> ir.Table:
+    """Average price paid per unit (USD) of each product over everything estimated."""
+    s = wh.table("product_daily_sales")
+    agg = s.group_by("product_id").aggregate(gmv=s.gmv_usd.sum(), units=s.units.sum())
+    return agg.mutate(price=ibis.ifelse(agg.units > 0, agg.gmv.cast("float64") / agg.units, ibis.null()))
+
+
+def _band_expr(price: ir.FloatingValue) -> ir.StringValue:
+    cases = []
+    for band_id, lo, hi in PRICE_BANDS:
+        cond = price >= float(lo)
+        if hi is not None:
+            cond = cond & (price < float(hi))
+        cases.append((cond, band_id))
+    return ibis.cases(*cases, else_=ibis.null())
+
+
+def sales(wh: Warehouse, catalog: Catalog, f: Filters) -> ir.Table:
+    """``product_daily_sales`` restricted to the filters (all values go in as Ibis literals)."""
+    s = wh.table("product_daily_sales")
+    if f.market:
+        s = s.filter(s.market == f.market)
+    if f.start:
+        s = s.filter(s.date >= f.start)
+    if f.end:
+        s = s.filter(s.date <= f.end)
+    if f.category:
+        p = wh.table("product")
+        members = p.filter(p.category_id.isin(catalog.subtree(f.category))).select("product_id")
+        s = s.semi_join(members, "product_id")
+    if f.price_band:
+        pp = _product_price(wh)
+        banded = pp.filter(_band_expr(pp.price) == f.price_band).select("product_id")
+        s = s.semi_join(banded, "product_id")
+    return s
+
+
+def _sums(s: ir.Table) -> dict[str, ir.Value]:
+    return {
+        "gmv_usd": s.gmv_usd.sum().cast(USD),
+        "gmv_lower": s.gmv_usd_lower.sum().cast(USD),
+        "gmv_upper": s.gmv_usd_upper.sum().cast(USD),
+        "units": s.units.sum(),
+    }
+
+
+def _empty(schema: dict[str, pa.DataType]) -> pa.Table:
+    return pa.table({k: pa.array([], v) for k, v in schema.items()})
+
+
+# -- views -----------------------------------------------------------------------------------------------
+
+@view("gmv_over_time", "overview")
+def gmv_over_time(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
+    """GMV (USD) per day, week or month with the sum of the estimates' lower and upper bounds."""
+    s = sales(wh, catalog, f)
+    period = {"day": s.date, "week": s.date.truncate("W"), "month": s.date.truncate("M")}[f.grain]
+    return (s.group_by(period=period).aggregate(**_sums(s), products=s.product_id.nunique())
+            .order_by("period").to_pyarrow())
+
+
+@view("categories", "categories")
+def categories(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
+    """The selected category's children (or the top level) with GMV, bounds, units, products, shops, share."""
+    children = catalog.children(f.category)
+    if not children and f.category:
+        children = [f.category]
+    group_of: dict[str, str] = {}
+    for child in children:
+        for cid in catalog.subtree(child):
+            group_of.setdefault(cid, child)
+    schema = {"category_id": pa.string(), "gmv_usd": pa.decimal128(38, 4), "gmv_lower": pa.decimal128(38, 4),
+              "gmv_upper": pa.decimal128(38, 4), "units": pa.float64(), "products": pa.int64(),
+              "shops": pa.int64(), "share": pa.float64()}
+    if not group_of:
+        return _empty(schema)
+    mapping = ibis.memtable(pa.table({"leaf_id": list(group_of), "group_id": list(group_of.values())}))
+    s = sales(wh, catalog, f)
+    p = wh.table("product").select("product_id", "category_id", "shop_id")
+    j = s.join(p, "product_id").join(mapping, p.category_id == mapping.leaf_id)
+    agg = j.group_by(category_id=j.group_id).aggregate(
+        **_sums(j), products=j.product_id.nunique(), shops=j.shop_id.nunique())
+    total = agg.gmv_usd.sum().over()
+    agg = agg.mutate(share=ibis.ifelse(total > 0, agg.gmv_usd.cast("float64") / total.cast("float64"), 0.0))
+    return agg.order_by(ibis.desc("gmv_usd")).to_pyarrow().select(list(schema))
+
+
+def _shop_totals(wh: Warehouse, catalog: Catalog, f: Filters) -> ir.Table:
+    s = sales(wh, catalog, f)
+    p = wh.table("product").select("product_id", "shop_id")
+    j = s.join(p, "product_id")
+    return j.group_by("shop_id").aggregate(**_sums(j), products=j.product_id.nunique())
+
+
+@view("top_shops", "shops")
+def top_shops(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
+    """The shops with the most GMV: bounds, units, products, average price per unit (AOV proxy), share."""
+    agg = _shop_totals(wh, catalog, f)
+    total = agg.gmv_usd.sum().over()
+    agg = agg.mutate(
+        aov_usd=ibis.ifelse(agg.units > 0, (agg.gmv_usd.cast("float64") / agg.units), ibis.null()).round(2),
+        share=ibis.ifelse(total > 0, agg.gmv_usd.cast("float64") / total.cast("float64"), 0.0),
+    ).order_by([ibis.desc("gmv_usd"), "shop_id"]).limit(TOP_N)
+    shop = wh.table("shop").select("shop_id", "name", "market", "seller_type", "brand_type")
+    out = agg.left_join(shop, "shop_id").select(
+        agg.shop_id, shop["name"], shop.market, shop.seller_type, agg.gmv_usd, agg.gmv_lower, agg.gmv_upper,
+        agg.units, agg.products, agg.aov_usd, agg.share)
+    return out.order_by([ibis.desc("gmv_usd"), "shop_id"]).to_pyarrow()
+
+
+@view("top_products", "shops")
+def top_products(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
+    """The products with the most GMV, with their shop and average price paid."""
+    s = sales(wh, catalog, f)
+    agg = s.group_by("product_id").aggregate(**_sums(s))
+    agg = agg.mutate(avg_price_usd=ibis.ifelse(agg.units > 0, agg.gmv_usd.cast("float64") / agg.units,
+                                               ibis.null()).round(2))
+    agg = agg.order_by([ibis.desc("gmv_usd"), "product_id"]).limit(TOP_N)
+    p = wh.table("product").select("product_id", "title", "shop_id", "category_id", "market")
+    shop = wh.table("shop").select("shop_id", shop_name="name")
+    j = agg.left_join(p, "product_id").left_join(shop, p.shop_id == shop.shop_id)
+    out = j.select("product_id", "title", "shop_name", "market", "category_id", "gmv_usd", "gmv_lower",
+                   "gmv_upper", "units", "avg_price_usd")
+    return out.order_by([ibis.desc("gmv_usd"), "product_id"]).to_pyarrow()
+
+
+@view("price_bands", "prices")
+def price_bands(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
+    """GMV (demand) and number of selling products (supply) per price band, and demand ÷ supply."""
+    s = sales(wh, catalog, f)
+    per = s.group_by("product_id").aggregate(gmv=s.gmv_usd.sum(), units=s.units.sum())
+    per = per.filter(per.units > 0)
+    per = per.mutate(band=_band_expr(per.gmv.cast("float64") / per.units))
+    agg = per.group_by("band").aggregate(gmv_usd=per.gmv.sum().cast(USD), units=per.units.sum(),
+                                         products=per.count())
+    rows = {r["band"]: r for r in agg.to_pyarrow().to_pylist()}
+    total_gmv = sum(float(r["gmv_usd"] or 0) for r in rows.values())
+    total_products = sum(int(r["products"] or 0) for r in rows.values())
+    out: dict[str, list] = {k: [] for k in ("band", "gmv_usd", "units", "products", "gmv_share", "product_share",
+                                            "demand_per_supply")}
+    from decimal import Decimal
+
+    for band_id, _, _ in PRICE_BANDS:
+        r = rows.get(band_id, {})
+        gmv = r.get("gmv_usd") or Decimal(0)
+        products = int(r.get("products") or 0)
+        gshare = float(gmv) / total_gmv if total_gmv else 0.0
+        pshare = products / total_products if total_products else 0.0
+        out["band"].append(band_id)
+        out["gmv_usd"].append(gmv)
+        out["units"].append(float(r.get("units") or 0.0))
+        out["products"].append(products)
+        out["gmv_share"].append(gshare)
+        out["product_share"].append(pshare)
+        out["demand_per_supply"].append(round(gshare / pshare, 3) if pshare else None)
+    return pa.table(out, schema=pa.schema([("band", pa.string()), ("gmv_usd", pa.decimal128(38, 4)),
+                                           ("units", pa.float64()), ("products", pa.int64()),
+                                           ("gmv_share", pa.float64()), ("product_share", pa.float64()),
+                                           ("demand_per_supply", pa.float64())]))
+
+
+@view("channel_mix", "channels")
+def channel_mix(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
+    """Units by channel: short video, LIVE, product card (shop tab, search), with shares."""
+    s = sales(wh, catalog, f)
+    r = s.aggregate(video=s.units_video.sum(), live=s.units_live.sum(), card=s.units_card.sum()
+                    ).to_pyarrow().to_pylist()[0]
+    values = {k: float(r[k] or 0.0) for k in ("video", "live", "card")}
+    total = sum(values.values())
+    return pa.table({"channel": list(values), "units": list(values.values()),
+                     "share": [v / total if total else 0.0 for v in values.values()]})
+
+
+@view("concentration", "concentration")
+def concentration(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
+    """How concentrated GMV is among shops: CR5, CR10 (share of the top 5/10) and HHI (0–10,000)."""
+    agg = _shop_totals(wh, catalog, f)
+    total = agg.gmv_usd.sum().over()
+    shares = agg.mutate(share=ibis.ifelse(total > 0, agg.gmv_usd.cast("float64") / total.cast("float64"), 0.0))
+    ranked = shares.mutate(rank=ibis.row_number().over(order_by=ibis.desc(shares.share)))
+    r = ranked.aggregate(
+        shops=ranked.count(),
+        cr5=ranked.share.sum(where=ranked["rank"] < 5),
+        cr10=ranked.share.sum(where=ranked["rank"] < 10),
+        hhi=(ranked.share * ranked.share).sum() * 10000,
+    ).to_pyarrow().to_pylist()[0]
+    return pa.table({"metric": ["shops", "cr5", "cr10", "hhi"],
+                     "value": [float(r["shops"] or 0), float(r["cr5"] or 0), float(r["cr10"] or 0),
+                               float(r["hhi"] or 0)]})
+
+
+@view("quality", "quality")
+def quality(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
+    """Coverage, estimate bound widths, quarantined and flagged rows for the selection."""
+    s = sales(wh, catalog, f)
+    p = wh.table("product")
+    if f.market:
+        p = p.filter(p.market == f.market)
+    if f.category:
+        p = p.filter(p.category_id.isin(catalog.subtree(f.category)))
+    rel = (s.gmv_usd_upper - s.gmv_usd_lower).cast("float64") / s.gmv_usd.cast("float64")
+    r = s.aggregate(
+        estimated=s.product_id.nunique(), days=s.count(), gmv=s.gmv_usd.sum().cast("float64"),
+        lo=s.gmv_usd_lower.sum().cast("float64"), hi=s.gmv_usd_upper.sum().cast("float64"),
+        median_rel=rel.approx_median(where=s.gmv_usd > 0),
+        flagged=s.count(where=s.flags.notnull() & (s.flags != "")),
+    ).to_pyarrow().to_pylist()[0]
+    products = int(p.count().to_pyarrow().as_py() or 0)
+    snaps = wh.table("product_snapshot")
+    if f.market:
+        snaps = snaps.filter(snaps.market == f.market)
+    n_snaps = int(snaps.count().to_pyarrow().as_py() or 0)
+    n_quar = wh.count("quarantine")
+    n_issue = wh.count("snapshot_issue")
+    gmv = r["gmv"] or 0.0
+    metrics = [
+        ("products_seen", float(products)),
+        ("products_estimated", float(r["estimated"] or 0)),
+        ("coverage", (float(r["estimated"] or 0) / products) if products else 0.0),
+        ("product_days", float(r["days"] or 0)),
+        ("snapshots", float(n_snaps)),
+        ("total_bounds_width", ((r["hi"] or 0.0) - (r["lo"] or 0.0)) / gmv if gmv else 0.0),
+        ("median_bounds_width", float(r["median_rel"] or 0.0)),
+        ("flagged_days", float(r["flagged"] or 0)),
+        ("quarantined_rows", float(n_quar)),
+        ("snapshot_issues", float(n_issue)),
+    ]
+    return pa.table({"metric": [m for m, _ in metrics], "value": [v for _, v in metrics]})
+
+
+@view("quarantine", "quality")
+def quarantine(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
+    """Rows set aside at ingest and snapshot rows set aside by estimation, by reason."""
+    q = wh.table("quarantine")
+    a = q.group_by(["target_table", "reason_code"]).aggregate(rows=q.count())
+    si = wh.table("snapshot_issue")
+    b = si.group_by(reason_code=si.flag).aggregate(rows=si.count()).mutate(target_table=ibis.literal("estimate"))
+    both = a.select("target_table", "reason_code", "rows").union(b.select("target_table", "reason_code", "rows"))
+    return both.order_by([ibis.desc("rows"), "reason_code"]).to_pyarrow()
+
+
+def kpis(wh: Warehouse, catalog: Catalog, f: Filters) -> dict[str, object]:
+    """Headline figures of the selection, with growth of the last period over the one before."""
+    s = sales(wh, catalog, f)
+    p = wh.table("product").select("product_id", "shop_id")
+    j = s.join(p, "product_id")
+    r = j.aggregate(**_sums(j), products=j.product_id.nunique(), shops=j.shop_id.nunique(),
+                    first=j.date.min(), last=j.date.max()).to_pyarrow().to_pylist()[0]
+    return r
+
+
+def compute(name: str, wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
+    return VIEWS[name].fn(wh, catalog, f)
