@@ -1,0 +1,333 @@
+"""Evaluate a profile section's fields over one batch of raw text: typed columns + reasons.
+
+Everything is column-at-a-time (Arrow compute). A row that fails a check gets the first
+failing check's ``reason_code`` and a ``reason`` naming the column and the value; it goes to
+quarantine. Checks: required values present, numbers/dates/ids parse, values within range
+(no negative prices or counts, no absurd amounts, no times in the future).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from shopradar.counters import try_parse_counter
+from shopradar.i18n import t
+from shopradar.ingest import markets as mk
+from shopradar.ingest.numbers import clean_text, parse_numbers
+from shopradar.ingest.times import parse_dates, parse_timestamps, period_end, period_start, utc_now_naive
+from shopradar.sources.files.profiles import FieldSpec, Profile, SectionSpec, column_map, norm_name
+
+__all__ = ["Context", "Normalized", "normalize_batch"]
+
+MAX_MONEY = 1e13      # decimal(18,4) holds < 1e14; anything near is an absurd price
+MAX_COUNT = 1e12
+_CTRL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]"
+
+
+@dataclass
+class Context:
+    """What a batch needs beyond its own cells."""
+
+    market: str | None = None                     # --market
+    categories: dict[str, str] = field(default_factory=dict)  # lower-case name or id -> category id
+    now: object = field(default_factory=utc_now_naive)
+
+
+@dataclass
+class Normalized:
+    values: dict[str, pa.Array]
+    reason_code: pa.Array     # string, null = row is fine
+    reason: pa.Array          # string
+
+
+class _Reasons:
+    def __init__(self, n: int) -> None:
+        self.code = pa.nulls(n, pa.string())
+        self.text = pa.nulls(n, pa.string())
+
+    def add(self, mask: pa.Array, code: str, key: str, column: str, value: pa.Array | None = None,
+            **params: object) -> None:
+        mask = pc.fill_null(mask, False)
+        if not pc.any(mask).as_py():
+            return
+        fresh = pc.and_(mask, pc.is_null(self.code))
+        template = t(key, column=column, value="\x00", **params)
+        pre, _, post = template.partition("\x00")
+        if value is not None and "\x00" in template:
+            shown = pc.utf8_slice_codeunits(pc.fill_null(pc.cast(value, pa.string()), ""), 0, 80)
+            text = pc.binary_join_element_wise(pre, shown, post, "")
+        else:
+            text = pa.array([template.replace("\x00", "")] * len(mask), pa.string())
+        self.code = pc.if_else(fresh, pa.scalar(code), self.code)
+        self.text = pc.if_else(fresh, text, self.text)
+
+
+def _pick(batch: pa.Table, cmap: dict[str, str], spec: FieldSpec) -> tuple[pa.Array | None, str]:
+    """The first source column the batch has, coalesced with later ones where empty."""
+    found: list[tuple[pa.Array, str]] = []
+    for src in spec.sources:
+        col = cmap.get(norm_name(src))
+        if col is not None:
+            found.append((batch.column(col).combine_chunks(), col))
+    if not found:
+        return None, spec.sources[0] if spec.sources else spec.name
+    arr = clean_text(found[0][0])
+    for other, _ in found[1:]:
+        arr = pc.coalesce(arr, clean_text(other))
+    if spec.null_if:
+        arr = pc.if_else(pc.is_in(arr, value_set=pa.array(list(spec.null_if))), pa.scalar(None, pa.string()), arr)
+    return arr, found[0][1]
+
+
+def _range(r: _Reasons, values: pa.Array, spec: FieldSpec, column: str, raw: pa.Array, lo: float, hi: float) -> None:
+    low = spec.min if spec.min is not None else lo
+    high = spec.max if spec.max is not None else hi
+    as_float = pc.cast(values, pa.float64())
+    r.add(pc.or_(pc.less(as_float, low), pc.greater(as_float, high)), "out_of_range", "ingest.q.out_of_range",
+          column, raw, low=f"{low:g}", high=f"{high:g}")
+
+
+def normalize_batch(batch: pa.Table, prof: Profile, sec: SectionSpec, ctx: Context) -> Normalized:
+    n = batch.num_rows
+    cmap = column_map(batch.column_names)
+    r = _Reasons(n)
+    out: dict[str, pa.Array] = {}
+    money_currency: dict[str, pa.Array] = {}
+    none_str = pa.nulls(n, pa.string())
+
+    # market first: times and currencies depend on it
+    market = None
+    for spec in sec.fields.values():
+        if spec.type == "market":
+            raw, col = _pick(batch, cmap, spec)
+            if raw is None and spec.value is not None:
+                raw = pa.array([str(spec.value)] * n, pa.string())
+            codes, bad = mk.market_of(raw) if raw is not None else (none_str, pa.array([False] * n))
+            r.add(bad, "bad_market", "ingest.q.bad_market", col, raw)
+            if ctx.market:
+                codes = pc.fill_null(codes, ctx.market)
+            if spec.required:
+                r.add(pc.is_null(codes), "missing", "ingest.q.missing", col)
+            out[spec.name] = codes
+            market = codes
+    if market is None:
+        market = pa.array([ctx.market] * n, pa.string())
+    if prof.time_zone == "market":
+        zone: str | pa.Array = mk.zone_of_market(market)
+    else:
+        zone = prof.time_zone
+
+    def text_field(spec: FieldSpec, raw: pa.Array, col: str) -> pa.Array:
+        val = pc.replace_substring_regex(raw, _CTRL, "")
+        val = pc.utf8_slice_codeunits(val, 0, 2000)
+        if spec.extract:
+            ext = pc.extract_regex(val, f"(?P<v>{spec.extract})" if "(?P<" not in spec.extract else spec.extract)
+            got = pc.struct_field(ext, 0)
+            if spec.type == "id":
+                r.add(pc.and_(pc.is_valid(val), pc.is_null(ext)), "bad_id", "ingest.q.bad_id", col, raw)
+            val = pc.if_else(pc.is_valid(ext), got, pa.scalar(None, pa.string()))
+        return val
+
+    handlers: dict[str, Callable[[FieldSpec, pa.Array, str], pa.Array]] = {}
+
+    def h_text(spec: FieldSpec, raw: pa.Array, col: str) -> pa.Array:
+        return text_field(spec, raw, col)
+
+    def h_id(spec: FieldSpec, raw: pa.Array, col: str) -> pa.Array:
+        val = text_field(spec, raw, col)
+        sci = pc.match_substring_regex(pc.fill_null(val, ""), r"^\d(\.\d+)?[eE]\+\d+$")
+        r.add(sci, "id_scientific", "ingest.q.id_scientific", col, raw)
+        val = pc.replace_substring_regex(val, r"^(\d+)\.0+$", r"\1")  # 1729…334.0 from a float cell
+        r.add(pc.greater(pc.utf8_length(val), 128), "bad_id", "ingest.q.bad_id", col, raw)
+        return val
+
+    def h_number(spec: FieldSpec, raw: pa.Array, col: str) -> pa.Array:
+        parsed = parse_numbers(raw, decimal=prof.decimal)
+        r.add(parsed.bad, f"bad_{spec.type}", f"ingest.q.bad_{spec.type}", col, raw)
+        vals = parsed.values
+        f = pc.cast(vals, pa.float64())
+        if spec.type == "money":
+            money_currency[spec.name] = parsed.currency
+            _range(r, vals, spec, col, raw, 0, MAX_MONEY)
+            fits = pc.less(pc.abs(f), 1e13)
+            vals = pc.if_else(fits, vals, pa.scalar(None, vals.type))
+            return pc.cast(pc.round(vals, 4), pa.decimal128(18, 4))
+        if spec.type == "int":
+            r.add(pc.not_equal(f, pc.floor(f)), "bad_int", "ingest.q.bad_int", col, raw)
+            _range(r, vals, spec, col, raw, 0, MAX_COUNT)
+            fits = pc.less(pc.abs(f), 1e15)
+            return pc.cast(pc.floor(pc.if_else(fits, f, pa.scalar(None, pa.float64()))), pa.int64())
+        if spec.type == "percent":
+            f = pc.if_else(parsed.percent, pc.divide(f, 100.0), f)
+            _range(r, f, spec, col, raw, -1e6, 1e6)
+            return f
+        _range(r, f, spec, col, raw, -1e15, 1e15)
+        if spec.invert:
+            f = pc.if_else(pc.equal(f, 0.0), pa.scalar(None, pa.float64()), pc.divide(1.0, f))
+        return f
+
+    def h_counter(spec: FieldSpec, raw: pa.Array, col: str) -> pa.Array:
+        plain = pc.fill_null(pc.match_substring_regex(raw, r"^\d{1,15}$"), False)
+        lower = pc.if_else(plain, pc.cast(pc.if_else(plain, raw, "0"), pa.int64()), pa.scalar(None, pa.int64()))
+        upper = lower
+        rest = pc.and_(pc.is_valid(raw), pc.invert(plain))
+        if pc.any(rest).as_py():
+            texts = pc.unique(pc.filter(raw, rest))
+            lows, ups, bads = [], [], []
+            for text in texts.to_pylist():
+                b = try_parse_counter(text)
+                lows.append(None if b is None else b.lower)
+                ups.append(None if b is None else b.upper)
+                bads.append(b is None)
+            idx = pc.index_in(raw, value_set=texts)
+            lower = pc.coalesce(lower, pc.take(pa.array(lows, pa.int64()), idx))
+            up_other = pc.take(pa.array(ups, pa.int64()), idx)
+            upper = pc.if_else(plain, upper, up_other)
+            bad = pc.fill_null(pc.take(pa.array(bads), idx), False)
+            neg = pc.fill_null(pc.match_substring_regex(raw, r"^\s*[-−]\s*\d"), False)
+            r.add(pc.and_(bad, neg), "negative_counter", "ingest.q.negative", col, raw)
+            r.add(bad, "bad_counter", "ingest.q.bad_counter", col, raw)
+        _range(r, lower, spec, col, raw, 0, MAX_COUNT)
+        out[f"{spec.name}_text"] = pc.utf8_slice_codeunits(raw, 0, 200)
+        out[f"{spec.name}_lower"] = lower
+        out[f"{spec.name}_upper"] = upper
+        return lower
+
+    def h_time(spec: FieldSpec, raw: pa.Array, col: str) -> pa.Array:
+        if spec.part == "end":
+            raw = period_end(raw)
+        elif spec.part == "start":
+            raw = period_start(raw)
+        if spec.type == "date":
+            vals, bad = parse_dates(raw)
+            r.add(bad, "bad_date", "ingest.q.bad_date", col, raw)
+            if spec.offset_days:
+                vals = pc.cast(pc.add(pc.cast(vals, pa.timestamp("s")), pa.scalar(timedelta(days=spec.offset_days))),
+                               pa.date32())
+            return vals
+        vals, bad = parse_timestamps(raw, time_zone=zone)
+        r.add(bad, "bad_timestamp", "ingest.q.bad_timestamp", col, raw)
+        now = ctx.now + timedelta(days=2)  # type: ignore[operator]
+        r.add(pc.greater(vals, pa.scalar(now, pa.timestamp("us"))), "future_time", "ingest.q.future_time", col, raw)
+        r.add(pc.less(vals, pa.scalar(pa.scalar(946684800_000_000, pa.int64()).cast(pa.timestamp("us")).as_py(),
+                                      pa.timestamp("us"))), "out_of_range", "ingest.q.too_old", col, raw)
+        return vals
+
+    def h_bool(spec: FieldSpec, raw: pa.Array, col: str) -> pa.Array:
+        low = pc.utf8_lower(raw)
+        yes = pc.is_in(low, value_set=pa.array(["true", "1", "yes", "y", "是", "t"]))
+        no = pc.is_in(low, value_set=pa.array(["false", "0", "no", "n", "否", "f"]))
+        r.add(pc.and_(pc.is_valid(raw), pc.invert(pc.or_(yes, no))), "bad_bool", "ingest.q.bad_bool", col, raw)
+        return pc.if_else(yes, True, pc.if_else(no, False, pa.scalar(None, pa.bool_())))
+
+    def h_category(spec: FieldSpec, raw: pa.Array, col: str) -> pa.Array:
+        if not ctx.categories:
+            return none_str
+        keys = pa.array(list(ctx.categories))
+        vals = pa.array(list(ctx.categories.values()))
+        return pc.take(vals, pc.index_in(pc.utf8_lower(raw), value_set=keys))
+
+    handlers.update(text=h_text, id=h_id, int=h_number, money=h_number, float=h_number, percent=h_number,
+                    counter=h_counter, timestamp=h_time, date=h_time, bool=h_bool, category=h_category)
+
+    deferred: list[FieldSpec] = []
+    for spec in sec.fields.values():
+        if spec.type == "market":
+            continue
+        if spec.type in ("currency", "local_date", "json"):
+            deferred.append(spec)
+            continue
+        if spec.type == "const":
+            out[spec.name] = pa.array([spec.value] * n) if spec.value is not None else none_str
+            continue
+        if spec.type == "category":
+            # several candidate columns (deepest level first): first one that names a known category
+            vals = none_str
+            raws = none_str
+            col = spec.sources[0] if spec.sources else spec.name
+            for src in spec.sources:
+                one = FieldSpec(name=spec.name, type="text", sources=(src,))
+                raw, c = _pick(batch, cmap, one)
+                if raw is None:
+                    continue
+                vals = pc.coalesce(vals, h_category(spec, raw, c))
+                raws = pc.coalesce(raws, raw)
+            out[spec.name] = vals
+            out[f"{spec.name}__raw"] = raws
+            if spec.required:
+                r.add(pc.is_null(vals), "missing", "ingest.q.missing", col)
+            continue
+        raw, col = _pick(batch, cmap, spec)
+        if raw is None:
+            raw = pa.array([None if spec.value is None else str(spec.value)] * n, pa.string())
+        elif spec.value is not None:
+            raw = pc.fill_null(raw, str(spec.value))
+        val = handlers[spec.type](spec, raw, col)
+        if spec.required:
+            r.add(pc.is_null(val), "missing", "ingest.q.missing", col)
+        out[spec.name] = val
+
+    for spec in deferred:
+        if spec.type == "currency":
+            raw, col = _pick(batch, cmap, spec)
+            code = none_str
+            if raw is not None:
+                from shopradar.ingest.numbers import _currency_of
+
+                code = _currency_of(raw)
+                r.add(pc.and_(pc.is_valid(raw), pc.is_null(code)), "bad_currency", "ingest.q.bad_currency", col, raw)
+            if spec.money and spec.money in money_currency:
+                sym = money_currency[spec.money]
+                local = mk.currency_of_market(market)
+                dollar_local = pc.is_in(local, value_set=pa.array(["MXN", "SGD", "AUD", "CAD", "HKD", "TWD"]))
+                # a bare "$" means the market's own dollar/peso where the market has one
+                sym = pc.if_else(pc.and_(pc.equal(sym, "USD"), pc.fill_null(dollar_local, False)), local, sym)
+                code = pc.coalesce(code, sym)
+            if spec.value is not None:
+                code = pc.fill_null(code, str(spec.value))
+            code = pc.coalesce(code, mk.currency_of_market(market))
+            out[spec.name] = code
+        elif spec.type == "local_date":
+            ts = out.get(spec.of or "")
+            if ts is None:
+                out[spec.name] = pa.nulls(n, pa.date32())
+                continue
+            days = pa.nulls(n, pa.date32())
+            zones = zone if isinstance(zone, pa.Array) else pa.array([zone] * n)
+            for z in pc.unique(zones).to_pylist():
+                mask = pc.equal(zones, z)
+                local_ts = pc.local_timestamp(pc.assume_timezone(ts, timezone="UTC")) if z == "UTC" else \
+                    pc.local_timestamp(pc.cast(pc.assume_timezone(ts, timezone="UTC"), pa.timestamp("us", tz=z)))
+                days = pc.if_else(mask, pc.cast(local_ts, pa.date32()), days)
+            out[spec.name] = days
+        elif spec.type == "json":
+            parts: dict[str, pa.Array] = {}
+            for src in spec.sources:
+                raw, col = _pick(batch, cmap, FieldSpec(name=src, type="text", sources=(src,)))
+                if raw is not None:
+                    parts[src] = raw
+            for fname in (spec.of or "").split(","):
+                if fname and f"{fname}__raw" in out:
+                    parts[fname] = out[f"{fname}__raw"]
+            out[spec.name] = _json_objects(parts, n)
+
+    reason_code = r.code
+    # a record whose key rows are incomplete loads nothing (all-or-nothing per input record)
+    return Normalized(values=out, reason_code=reason_code, reason=r.text)
+
+
+def _json_objects(parts: dict[str, pa.Array], n: int) -> pa.Array:
+    if not parts:
+        return pa.nulls(n, pa.string())
+    cols = {k: v.to_pylist() for k, v in parts.items()}
+    out = []
+    for i in range(n):
+        obj = {k: v[i] for k, v in cols.items() if v[i] is not None}
+        out.append(json.dumps(obj, ensure_ascii=False, sort_keys=True) if obj else None)
+    return pa.array(out, pa.string())
