@@ -11,6 +11,7 @@ import sys
 
 import typer
 
+from shopradar.cli import ingest as _ingest  # noqa: F401  (registers commands)
 from shopradar.cli import insights as _insights  # noqa: F401
 from shopradar.cli import market as _market  # noqa: F401  (registers commands)
 from shopradar.cli import report as _report  # noqa: F401  (registers commands)
