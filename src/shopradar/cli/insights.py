@@ -168,3 +168,48 @@ def niche_cmd(
     broad = [r["path"] for r in rows if r["broad"]]
     if broad:
         console.print(t("insights.niche.broad_note", paths="; ".join(broad[:8])), soft_wrap=True)
+
+
+@app.command("opportunities", help=h("insights.opp.help"))
+def opportunities_cmd(
+    market: Annotated[str | None, typer.Option("--market", "-m", help=h("insights.size.opt.market"))] = None,
+    category: Annotated[str | None, typer.Option("--category", "-c", help=h("insights.niche.opt.category"))] = None,
+    level: Annotated[int | None, typer.Option("--level", help=h("insights.opp.opt.level"))] = None,
+    path: Annotated[str | None, typer.Option("--path", "-p", help=h("insights.opp.opt.path"))] = None,
+    weights: Annotated[Path | None, typer.Option("--weights", help=h("insights.opp.opt.weights"))] = None,
+    by: Annotated[str, typer.Option("--by", help=h("insights.opp.opt.by"))] = "gmv",
+    window: Annotated[int, typer.Option("--window", help=h("insights.opp.opt.window"))] = 90,
+    min_products: Annotated[int, typer.Option("--min-products", help=h("insights.opp.opt.min_products"))] = 3,
+    threshold: Annotated[float, typer.Option("--entrant-threshold", help=h("insights.opp.opt.threshold"))] = 1000.0,
+    fees: Annotated[Path | None, typer.Option("--fees", help=h("insights.margin.opt.fees"))] = None,
+    limit: Annotated[int, typer.Option("--top", "-n", help=h("insights.opp.opt.limit"))] = 20,
+    end: Annotated[str | None, typer.Option("--end", help=h("insights.opp.opt.end"))] = None,
+    source: SourceOpt = "estimate",
+    db: DbOpt = None, lang: LangOpt = None, fmt: FormatOpt = "table", output: OutputOpt = None,
+) -> None:
+    from shopradar.insights import opportunities
+
+    code = use_lang(lang)
+    if limit < 1:
+        raise UsageError("insights.cli.bad_days", days=limit)
+    with open_warehouse(db, create=False, read_only=True) as wh:
+        table = opportunities(wh, market, category, weights, level=level, path=_split(path),
+                              end=_date(end, "--end"), window_days=window, by=by, min_products=min_products,
+                              entrant_threshold=threshold, source=source, fees=fees, limit=limit)
+    if fmt != "table" or output is not None:
+        emit(table, fmt, output)
+        return
+    rows = table.to_pylist()
+    shown = [{"#": r["rank"], "market": r["market"], "category": r["category_name"], "band": r["band"],
+              "score": round(r["score"], 1),
+              **{c: None if r[f"s_{c}"] is None else round(r[f"s_{c}"], 2) for c in _COMPONENTS}}
+             for r in rows]
+    print_table(pa.Table.from_pylist(shown), title=t("insights.opp.title", start=str(rows[0]["window_start"]),
+                                                      end=str(rows[0]["window_end"])))
+    console.print(t("insights.opp.reasons"))
+    for r in rows[:10]:
+        console.print(f"  {r[f'explanation_{code}']}", soft_wrap=True, highlight=False)
+
+
+_COMPONENTS = ("demand", "growth", "supply_tightness", "concentration", "entrant_success", "content_fit",
+               "price_gap", "season", "compliance")
