@@ -38,6 +38,7 @@ _API: dict[str, str] = {
 
 def __getattr__(name: str) -> Any:
     module = _API.get(name)
+    "opportunities": "shopradar.insights",
     if module is None:
         raise AttributeError(f"module 'shopradar' has no attribute {name!r}")
     return getattr(importlib.import_module(module), name)
