@@ -33,12 +33,12 @@ _API: dict[str, str] = {
     "size": "shopradar.insights",
     "landed_margin": "shopradar.insights",
     "niche": "shopradar.insights",
+    "opportunities": "shopradar.insights",
 }
 
 
 def __getattr__(name: str) -> Any:
     module = _API.get(name)
-    "opportunities": "shopradar.insights",
     if module is None:
         raise AttributeError(f"module 'shopradar' has no attribute {name!r}")
     return getattr(importlib.import_module(module), name)
