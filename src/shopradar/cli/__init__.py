@@ -17,6 +17,7 @@ from shopradar.cli import market as _market  # noqa: F401  (registers commands)
 from shopradar.cli import report as _report  # noqa: F401  (registers commands)
 from shopradar.cli import serve as _serve  # noqa: F401  (registers commands)
 from shopradar.cli import status as _status  # noqa: F401  (registers commands)
+from shopradar.cli import tiktok as _tiktok  # noqa: F401  (registers connect/sync tiktok)
 from shopradar.cli.app import app
 from shopradar.cli.app import click_exceptions as cx
 from shopradar.errors import ShopradarError
