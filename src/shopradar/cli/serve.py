@@ -28,7 +28,7 @@ def serve_cmd(
     from shopradar.web.security import is_loopback, new_token
 
     code = use_lang(lang)
-    if not 0 < port < 65536:
+    if not 0 <= port < 65536:
         raise UsageError("web.bad_port", port=port)
     if token is None and not is_loopback(host):
         token = new_token()

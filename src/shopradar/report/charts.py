@@ -71,7 +71,9 @@ def _time_svg(points: Sequence[Point], *, fmt: Callable[[float], str], peak_labe
     if n:
         step = max(1, math.ceil(n / max_labels))
         for i in range(0, n, step):
-            out.append(f'<text class="xtick" x="{x(i):.1f}" y="{height - 10}" text-anchor="middle">'
+            xi = x(i)
+            anchor = "start" if xi < left + 20 else ("end" if xi > left + pw - 20 else "middle")
+            out.append(f'<text class="xtick" x="{xi:.1f}" y="{height - 10}" text-anchor="{anchor}">'
                        f"{escape(points[i].label)}</text>")
         upper = " ".join(f"{x(i):.1f},{y(p.upper):.1f}" for i, p in enumerate(points))
         lower = " ".join(f"{x(i):.1f},{y(p.lower):.1f}" for i, p in reversed(list(enumerate(points))))
