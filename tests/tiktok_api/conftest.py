@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from pathlib import Path
 
@@ -11,6 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from tts_data import write_credentials
 from tts_server import FakeTikTok
 
 ENV_VARS = ("SHOPRADAR_TIKTOK_CREDENTIALS", "SHOPRADAR_TIKTOK_APP_KEY", "SHOPRADAR_TIKTOK_APP_SECRET",
@@ -32,21 +31,6 @@ def fake():
     server.start()
     yield server
     server.stop()
-
-
-def write_credentials(path: Path, fake: FakeTikTok, tokens: dict | None = None, shops: bool = True) -> Path:
-    data = {"app_key": fake.app_key, "app_secret": fake.app_secret, "service_id": "svc-1"}
-    if tokens:
-        data.update({k: tokens[k] for k in ("access_token", "refresh_token")})
-        data["access_token_expires_at"] = tokens["access_token_expire_in"]
-        data["refresh_token_expires_at"] = tokens["refresh_token_expire_in"]
-    if shops:
-        data["shops"] = [s.shop for s in fake.shops.values()]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump(data, fh)
-    return path
 
 
 @pytest.fixture

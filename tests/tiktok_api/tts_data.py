@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import json
+import os
 import random
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
-from tts_server import ShopData
+from tts_server import FakeTikTok, ShopData
+
+
+def write_credentials(path: Path, fake: FakeTikTok, tokens: dict | None = None, shops: bool = True) -> Path:
+    data = {"app_key": fake.app_key, "app_secret": fake.app_secret, "service_id": "svc-1"}
+    if tokens:
+        data.update({k: tokens[k] for k in ("access_token", "refresh_token")})
+        data["access_token_expires_at"] = tokens["access_token_expire_in"]
+        data["refresh_token_expires_at"] = tokens["refresh_token_expire_in"]
+    if shops:
+        data["shops"] = [s.shop for s in fake.shops.values()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(data, fh)
+    return path
 
 
 def make_order(n: int, create: int, update: int, lines: int = 1, currency: str = "VND",

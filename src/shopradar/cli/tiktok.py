@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import pyarrow as pa
 import typer
 
 from shopradar.cli.app import app, h
@@ -65,9 +66,11 @@ def connect_tiktok(
                      expected_state=state)
     console.print(t("tiktok_api.cli.connected", seller=result.seller_name or "-", shops=len(result.shops),
                     path=str(result.credentials_file)))
-    print_table([{t("tiktok_api.cli.col.shop_id"): s.id, t("tiktok_api.cli.col.name"): s.name,
+    if not result.shops:
+        return
+    print_table(pa.Table.from_pylist([{t("tiktok_api.cli.col.shop_id"): s.id, t("tiktok_api.cli.col.name"): s.name,
                   t("tiktok_api.cli.col.region"): s.region, t("tiktok_api.cli.col.seller_type"): s.seller_type}
-                 for s in result.shops] or [{"-": "-"}])
+                 for s in result.shops]))
 
 
 @sync_app.command("tiktok", help=h("tiktok_api.cli.sync_tiktok_help"))
@@ -96,6 +99,7 @@ def sync_tiktok(
     rows = [{t("tiktok_api.cli.col.resource"): t(f"tiktok_api.step.{k}"), t("tiktok_api.cli.col.rows_in"): c.rows_in,
              t("tiktok_api.cli.col.loaded"): c.loaded, t("tiktok_api.cli.col.duplicates"): c.duplicates,
              t("tiktok_api.cli.col.quarantined"): c.quarantined} for k, c in report.counts.items()]
-    print_table(rows, title=t("tiktok_api.cli.synced", shops=", ".join(report.shops), run=report.run_id))
+    title = t("tiktok_api.cli.synced", shops=", ".join(report.shops), run=report.run_id)
+    print_table(pa.Table.from_pylist(rows), title=title)
     console.print(t("tiktok_api.cli.calls", requests=report.requests, retries=report.retries,
                     refreshes=report.refreshes))
