@@ -1,0 +1,202 @@
+"""Step 2: from a product's readings to crawl intervals with units and bounds.
+
+For each product, readings are ordered in time. A reading out of line with both neighbours is a
+*crawl error* and set aside. A certain fall of the counter (the new upper bound below the old
+lower bound) is a *reset* when the counter falls below half its level (relisting), otherwise a
+*decrease* (cancellations, returns). Resets and decreases start a new *segment*.
+
+Inside a segment the counter never falls. A rounded counter ("1.2K") tells little at a single
+reading, but each time the shown figure steps up ("1.2K" → "1.3K") we know the counter crossed
+the step between the two crawls: an *anchor* (time: the middle of the interval; value: the
+step). The point estimate of the counter at a reading interpolates linearly between the anchors
+around it (before the first and after the last anchor: the segment's average rate), clipped
+into the bounds the reading allows. Exact counters are their own anchors.
+
+Each interval between consecutive readings then gets:
+
+* ``u``: units = the rise of the point estimate (0 for a decrease; the count since the restart
+  for a reset);
+* ``hard_lo`` / ``hard_hi``: the bounds the two readings' rounding allow — the truth is always
+  inside (``hard_hi`` null when the newer reading is open, "10K+");
+* ``sd0`` / ``sd1``: the statistical error of the point estimate at each end, used for the
+  bounds of months.
+"""
+
+from __future__ import annotations
+
+import ibis
+
+from shopradar.estimate import flags as F
+from shopradar.estimate.reference import DAY
+
+_SHIFT = 1 << 34  # anchor keys pack (row number, 2 × value) into one int64
+BIG = 1e18
+#: an interval longer than this (seconds) is a gap
+GAP_SECONDS = 1.5 * DAY
+#: a product's listing date is used as a zero reading when it is at most this far before the first crawl
+LAUNCH_WINDOW = 31 * DAY
+
+
+def _w(frame: tuple[int | None, int | None] | None = None) -> ibis.expr.builders.LegacyWindowBuilder:
+    kw = {} if frame is None else {"rows": frame}
+    return ibis.window(group_by="product_id", order_by=["x", "observed_at"], **kw)
+
+
+def drop_crawl_errors(obs: ibis.Table) -> ibis.Table:
+    """Mark ``crawl_error`` on readings out of line with both neighbours (a big dip or spike that the
+    next reading undoes). Returns ``obs`` with a boolean column ``crawl_error``."""
+    w = _w()
+    upf = obs.up.cast("float64").fill_null(BIG)
+    lof = obs.lo.cast("float64")
+    o = obs.mutate(
+        _pl=lof.lag().over(w), _pu=obs.up.cast("float64").lag().over(w),
+        _nl=lof.lead().over(w), _nu=obs.up.cast("float64").lead().over(w),
+        _upf=upf, _lof=lof,
+    )
+    pu_eff = ibis.coalesce(o._pu, o._pl)
+    nu_f = o._nu.fill_null(BIG)
+    both = o._pl.notnull() & o._nl.notnull()
+    # a fall to below half the level that the next reading undoes (a small fall is a decrease: returns)
+    dip = both & (o._upf < 0.5 * o._pl) & ((o._pl - nu_f) < 0.5 * (o._pl - o._upf))
+    # a jump to more than 1.5× the level (and at least 5 units) that the next reading undoes
+    spike = (both & (o._lof > nu_f) & (o._lof > 1.5 * pu_eff) & ((o._lof - pu_eff) >= 5)
+             & ((o._nl - pu_eff) < 0.5 * (o._lof - pu_eff)))
+    return o.mutate(crawl_error=(dip | spike).fill_null(False)).drop("_pl", "_pu", "_nl", "_nu", "_upf", "_lof")
+
+
+def add_launch_rows(obs: ibis.Table, products: ibis.Table) -> ibis.Table:
+    """Add a zero reading at the start of the listing date for products whose listing date lies
+    shortly before their first crawl (the counter starts at 0 when a product is listed)."""
+    first = obs.group_by("product_id").aggregate(
+        f_x=obs.x.min(), f_lo=obs.lo.argmin(obs.x), f_market=obs.market.argmin(obs.x),
+        f_cur=obs.currency.argmin(obs.x), f_src=obs.source.argmin(obs.x))
+    p = products.select(l_pid=products.product_id, l_day=products.launch_date.delta(ibis.date(1970, 1, 1), unit="day"))
+    j = first.join(p, first.product_id == p.l_pid)
+    lx = j.l_day.cast("float64") * DAY
+    j = j.filter(j.l_day.notnull() & (lx < j.f_x) & ((j.f_x - lx) <= LAUNCH_WINDOW) & (j.f_lo >= 0))
+    virtual = j.select(
+        product_id=j.product_id, market=j.f_market, observed_at=ibis.null("timestamp"),
+        x=j.l_day.cast("float64") * DAY, lo=ibis.literal(0, "int64"), up=ibis.literal(0, "int64"),
+        px=ibis.null("float64"), currency=j.f_cur, status=ibis.literal("launch"), source=j.f_src,
+        virtual=ibis.literal(True),
+    )
+    real = obs.select(*virtual.columns[:-1]).mutate(virtual=ibis.literal(False))
+    return real.union(virtual.cast(real.schema()))
+
+
+def _unpack(key: ibis.IntegerValue) -> ibis.FloatingValue:
+    return (key % _SHIFT).cast("float64") / 2.0
+
+
+def _point(lo: ibis.Value, up: ibis.Value, x: ibis.Value, seg: ibis.Value,
+           kp: ibis.Value, tp: ibis.Value, sp: ibis.Value, kn: ibis.Value, tn: ibis.Value, sn: ibis.Value,
+           a1: ibis.Value, t1: ibis.Value, an: ibis.Value, tnn: ibis.Value, rate: ibis.Value,
+           ) -> tuple[ibis.FloatingValue, ibis.FloatingValue]:
+    """Point estimate and its variance for a reading (see the module docstring)."""
+    lof = lo.cast("float64")
+    upf = up.cast("float64")
+    has_p = kp.notnull() & (sp == seg)
+    has_n = kn.notnull() & (sn == seg)
+    vp, vn = _unpack(kp), _unpack(kn)
+    phi = (x - tp) / (tn - tp)
+    interp = vp + (vn - vp) * phi
+    fwd = ibis.coalesce(an + rate * (x - tnn), vp)
+    back = ibis.coalesce(a1 - rate * (t1 - x), vn)
+    mid = ibis.ifelse(upf.notnull(), (lof + upf) / 2.0, lof)
+    raw = ibis.cases((has_p & has_n, interp), (has_p, fwd), (has_n, back), else_=mid)
+    clipped = ibis.greatest(lof, ibis.ifelse(upf.notnull(), ibis.least(raw, upf), raw))
+    width = (upf - lof + 1.0)
+    bucket_var = width * width / 12.0
+    bridge = ibis.greatest(vn - vp, 0.0) * phi * (1.0 - phi)
+    var = ibis.cases(
+        (upf == lof, 0.0),
+        (has_p & has_n, ibis.least(bridge, bucket_var)),
+        (upf.notnull(), bucket_var),
+        else_=ibis.greatest(lof, 1.0) ** 2,  # open counter with no step seen: level unknown
+    )
+    return clipped, var
+
+
+def intervals(obs: ibis.Table) -> ibis.Table:
+    """Crawl intervals of ``obs`` (readings without crawl errors, with optional zero launch rows).
+
+    One row per reading that has a previous reading in the same product: the interval ending
+    at it, with ``x0``/``x1`` (local seconds), ``c0``/``c1`` (point estimates of the counter),
+    ``u`` (units), ``hard_lo``/``hard_hi``, ``sd0``/``sd1``, prices ``p0``/``p1``, ``lo0``/``up1``
+    and a bit mask ``iflags``.
+    """
+    w = _w()
+    lof = obs.lo.cast("float64")
+    upf_big = obs.up.cast("float64").fill_null(BIG)
+    a = obs.mutate(
+        p_lo=obs.lo.lag().over(w), p_up=obs.up.lag().over(w), p_x=obs.x.lag().over(w),
+        p_px=obs.px.lag().over(w), pp_px=obs.px.lag(2).over(w), n_px=obs.px.lead().over(w),
+        p_virtual=obs.virtual.lag().over(w),
+        p_has=obs.lo.lag().over(w).notnull(), is_last=obs.lo.lead().over(w).isnull(),
+        seq=ibis.row_number().over(w),
+    )
+    p_lof = a.p_lo.cast("float64")
+    p_upf_big = a.p_up.cast("float64").fill_null(BIG)
+    fell = a.p_has & (upf_big < p_lof)
+    reset = fell & (upf_big < 0.5 * p_lof)
+    decrease = fell & ~reset
+    step = a.p_has & ~fell & (lof > p_lof)
+    anchor_v = (ibis.least(p_upf_big, lof - 1.0) + lof) / 2.0
+    a = a.mutate(newseg=(~a.p_has | fell).cast("int64"), reset=reset, decrease=decrease, step=step,
+                 anchor_v=anchor_v, anchor_t=(a.p_x + a.x) / 2.0)
+    b = a.mutate(seg=a.newseg.sum().over(_w((None, 0))))
+    key = ibis.ifelse(b.step, b.seq.cast("int64") * _SHIFT + (b.anchor_v * 2.0).round().cast("int64"),
+                      ibis.null("int64"))
+    c = b.mutate(ka=key, ta=ibis.ifelse(b.step, b.anchor_t, ibis.null("float64")),
+                 sa=ibis.ifelse(b.step, b.seg, ibis.null("int64")))
+    cur, prev, nxt, nxt0 = _w((None, 0)), _w((None, -1)), _w((1, None)), _w((0, None))
+    d = c.mutate(
+        kp=c.ka.max().over(cur), tp=c.ta.max().over(cur), sp=c.sa.max().over(cur),
+        kpp=c.ka.max().over(prev), tpp=c.ta.max().over(prev), spp=c.sa.max().over(prev),
+        kn=c.ka.min().over(nxt), tn=c.ta.min().over(nxt), sn=c.sa.min().over(nxt),
+        knp=c.ka.min().over(nxt0), tnp=c.ta.min().over(nxt0), snp=c.sa.min().over(nxt0),
+    )
+    anchors = c.filter(c.step)
+    seg = anchors.group_by(["product_id", "seg"]).aggregate(
+        g_a1=anchors.anchor_v.argmin(anchors.anchor_t), g_t1=anchors.anchor_t.min(),
+        g_an=anchors.anchor_v.argmax(anchors.anchor_t), g_tn=anchors.anchor_t.max(), g_n=anchors.count(),
+    ).rename(g_pid="product_id", g_seg="seg")
+    seg = seg.mutate(g_rate=ibis.ifelse((seg.g_n >= 2) & (seg.g_tn > seg.g_t1),
+                                        (seg.g_an - seg.g_a1) / (seg.g_tn - seg.g_t1), ibis.null("float64")))
+    d = d.left_join(seg, [d.product_id == seg.g_pid, d.seg == seg.g_seg]).drop("g_pid", "g_seg")
+    c1, v1 = _point(d.lo, d.up, d.x, d.seg, d.kp, d.tp, d.sp, d.kn, d.tn, d.sn,
+                    d.g_a1, d.g_t1, d.g_an, d.g_tn, d.g_rate)
+    c0, v0 = _point(d.p_lo, d.p_up, d.p_x, d.seg, d.kpp, d.tpp, d.spp, d.knp, d.tnp, d.snp,
+                    d.g_a1, d.g_t1, d.g_an, d.g_tn, d.g_rate)
+    e = d.filter(d.p_has).mutate(c1=c1, v1=v1, c0=c0, v0=v0)
+    normal = ~e.reset & ~e.decrease
+    u = ibis.cases((e.reset, e.c1), (e.decrease, 0.0), else_=ibis.greatest(e.c1 - e.c0, 0.0))
+    hard_lo = ibis.cases((e.reset, e.lo.cast("float64")), (e.decrease, 0.0),
+                         else_=ibis.greatest(e.lo.cast("float64") - e.p_up.cast("float64").fill_null(0.0), 0.0)
+                         .fill_null(0.0))
+    hard_hi = ibis.cases((e.reset, e.up.cast("float64")), (e.decrease, 0.0),
+                         else_=e.up.cast("float64") - e.p_lo.cast("float64"))
+    rounded = (e.up != e.lo) | (e.p_up != e.p_lo)
+    opened = e.up.isnull() | e.p_up.isnull()
+    # a missing or unusable price is taken from the nearest reading that has one (two on each side)
+    p0 = ibis.coalesce(e.p_px, e.px, e.pp_px, e.n_px)
+    p1 = ibis.coalesce(e.px, e.p_px, e.n_px, e.pp_px)
+    iflags = (
+        ibis.ifelse((e.x - e.p_x) > GAP_SECONDS, F.GAP, 0)
+        + ibis.ifelse(e.reset, F.RESET, 0)
+        + ibis.ifelse(e.decrease, F.DECREASE, 0)
+        + ibis.ifelse(e.p_virtual, F.LAUNCH, 0)
+        + ibis.ifelse(rounded.fill_null(True) & ~opened, F.ROUNDED, 0)
+        + ibis.ifelse(opened, F.OPEN_COUNTER, 0)
+        + ibis.ifelse(p0.isnull(), F.NO_PRICE, 0)
+        + ibis.ifelse((p0 != p1).fill_null(False), F.PRICE_CHANGE, 0)
+    )
+    return e.select(
+        "product_id", "market", "currency", "seg", "seq", "is_last", "observed_at", "source",
+        x0=e.p_x, x1=ibis.greatest(e.x, e.p_x), lo0=e.p_lo, up0=e.p_up, lo1=e.lo, up1=e.up,
+        c0=ibis.ifelse(normal, e.c0, ibis.ifelse(e.reset, 0.0, e.c1)), c1=e.c1,
+        sd0=ibis.ifelse(normal, e.v0, 0.0).sqrt(), sd1=e.v1.sqrt(),
+        u=u, hard_lo=hard_lo, hard_hi=hard_hi, p0=p0, p1=p1, first=(e.seq == 1) & ~e.p_virtual,
+        iflags=iflags.cast("int64"),
+        reset=e.reset, decrease=e.decrease,
+    )

@@ -1,0 +1,136 @@
+"""Step 3: spread crawl intervals over market-local days, price them, and bound them by month.
+
+Units of an interval are spread over the days it covers in proportion to time (a steady rate
+between two crawls). GMV of each piece uses the price blended linearly between the prices seen
+at the two ends (a price change happened at an unknown moment in between).
+
+Bounds. A month's units are ``C(end) − C(start)``, so their error comes only from the counter's
+estimate at the two midnights that close the month. At each midnight that falls inside a crawl
+interval we know the statistical error of the interpolated counter (rounding of the readings
+around it plus the unknown timing of sales inside the interval, as a Poisson bridge), and the
+hard limits the readings allow. A month's half-widths combine the two ends (root of the sum of
+squares, each end capped by its hard limit), and are shared out to the month's days in
+proportion to their units. So **summing a product's days over a calendar month gives that
+month's bounds**; a single day's bounds are its share, not a bound on that day alone.
+"""
+
+from __future__ import annotations
+
+import ibis
+
+from shopradar.estimate import flags as F
+from shopradar.estimate.curve import BIG
+from shopradar.estimate.reference import DAY
+
+#: z for the statistical part of the month bounds (calibrated in bench/accuracy.py)
+Z = 1.645
+#: a day's units are never bounded above by more than this (keeps decimals in range)
+MAX_DAY_UNITS = 1e9
+
+
+def pieces(iv: ibis.Table, z: float = Z) -> ibis.Table:
+    """One row per interval × local day it touches."""
+    span = iv.x1 - iv.x0
+    d0 = (iv.x0 / DAY).floor().cast("int64")
+    d1 = ibis.greatest((iv.x1 / DAY).ceil().cast("int64") - 1, d0)
+    p = iv.mutate(d=ibis.range(d0, d1 + 1).unnest(), _d0=d0, _d1=d1)
+    start = ibis.greatest(p.x0, p.d.cast("float64") * DAY)
+    end = ibis.least(p.x1, (p.d + 1).cast("float64") * DAY)
+    span = p.x1 - p.x0
+    frac = ibis.ifelse(span > 0, (end - start) / span, 1.0)
+    theta_mid = ibis.ifelse(span > 0, ((start + end) / 2.0 - p.x0) / span, 0.5)
+    price = p.p0 + (p.p1 - p.p0) * theta_mid
+    units = p.u * frac
+    midnight = p.d.cast("float64") * DAY
+    straddle = (midnight > p.x0) & (midnight < p.x1)
+    theta = ibis.ifelse(span > 0, (midnight - p.x0) / span, 0.0)
+    cm = p.c0 + p.u * theta
+    var = ((1.0 - theta) ** 2) * p.sd0 * p.sd0 + theta * theta * p.sd1 * p.sd1 + p.u * theta * (1.0 - theta)
+    stat = z * var.sqrt()
+    normal = ~p.reset & ~p.decrease
+    hard_dn = ibis.ifelse(normal, cm - p.lo0.cast("float64"), BIG)
+    hard_up = ibis.ifelse(normal, (p.up1.cast("float64") - cm).fill_null(BIG), BIG)
+    partial = ((p.first & (p.d == p._d0) & (p.x0 > midnight))
+               | (p.is_last & (p.d == p._d1) & (p.x1 < midnight + DAY)))
+    return p.select(
+        "product_id", "market", "currency", "d",
+        units=units,
+        gmv=units * price,
+        pmin=ibis.least(p.p0, p.p1), pmax=ibis.greatest(p.p0, p.p1),
+        straddle=straddle,
+        h_dn=ibis.ifelse(straddle, ibis.greatest(ibis.least(stat, hard_dn), 0.0), ibis.null("float64")),
+        h_up=ibis.ifelse(straddle, ibis.greatest(ibis.least(stat, hard_up), 0.0), ibis.null("float64")),
+        pflags=p.iflags + ibis.ifelse(partial, F.PARTIAL_DAY, 0),
+    )
+
+
+def days(pc: ibis.Table) -> ibis.Table:
+    """Pieces summed per product and local day, with the month each day belongs to."""
+    g = pc.group_by(["product_id", "d"]).aggregate(
+        market=pc.market.arbitrary(), currency=pc.currency.arbitrary(),
+        units=pc.units.sum(), gmv=pc.gmv.sum(), gmv_n=pc.gmv.count(), n=pc.count(),
+        pmin=pc.pmin.min(), pmax=pc.pmax.max(),
+        h_dn=pc.h_dn.max(), h_up=pc.h_up.max(), mask=pc.pflags.bit_or(),
+    )
+    date = ibis.date(1970, 1, 1) + g.d.as_interval("D")
+    g = g.mutate(date=date)
+    return g.mutate(m=g.date.truncate("M").delta(ibis.date(1970, 1, 1), unit="day").cast("int64"))
+
+
+def month_bounds(dy: ibis.Table) -> ibis.Table:
+    """Per product × month: total units, days, and the half-widths ``lo_w``/``hi_w`` of the month."""
+    first_day = dy.d == dy.m
+    mo = dy.group_by(["product_id", "m"]).aggregate(
+        mu=dy.units.sum(), mn=dy.count(),
+        s_dn=ibis.ifelse(first_day, dy.h_dn, ibis.null("float64")).max(),
+        s_up=ibis.ifelse(first_day, dy.h_up, ibis.null("float64")).max(),
+    )
+    nxt = mo.select(n_pid=mo.product_id, n_m=mo.m, e_dn=mo.s_dn, e_up=mo.s_up)
+    next_start = (ibis.date(1970, 1, 1) + mo.m.as_interval("D") + ibis.interval(months=1)).delta(
+        ibis.date(1970, 1, 1), unit="day").cast("int64")
+    mo = mo.mutate(next_m=next_start)
+    j = mo.left_join(nxt, [mo.product_id == nxt.n_pid, mo.next_m == nxt.n_m])
+    s_dn, s_up = j.s_dn.fill_null(0.0), j.s_up.fill_null(0.0)
+    e_dn, e_up = j.e_dn.fill_null(0.0), j.e_up.fill_null(0.0)
+    lo_w = ibis.least((s_up * s_up + e_dn * e_dn).sqrt(), j.mu)
+    hi_w = (s_dn * s_dn + e_up * e_up).sqrt()
+    return j.select(b_pid=j.product_id, b_m=j.m, mu=j.mu, mn=j.mn, lo_w=lo_w, hi_w=hi_w)
+
+
+def finish(dy: ibis.Table, mb: ibis.Table, fx: ibis.Table, channels: ibis.Table | None, run_id: str) -> ibis.Table:
+    """Days with bounds, USD, channels and flags, in the columns of ``product_daily_sales``."""
+    j = dy.join(mb, [dy.product_id == mb.b_pid, dy.m == mb.b_m])
+    share = ibis.ifelse(j.mu > 0, j.units / j.mu, 1.0 / j.mn.cast("float64"))
+    lower = ibis.greatest(j.units - j.lo_w * share, 0.0)
+    upper = ibis.least(j.units + j.hi_w * share, MAX_DAY_UNITS)
+    j = j.mutate(u_lo=lower, u_hi=upper)
+    j = j.left_join(fx, [j.currency == fx.f_currency, j.d == fx.f_day])
+    no_price = j.gmv_n < j.n
+    mask = (j.mask
+            + ibis.ifelse(j.f_rate.isnull(), F.NO_FX, 0)
+            + ibis.ifelse(j.f_rate.notnull() & ~j.f_exact.fill_null(True), F.FX_NEAREST, 0))
+    mask = ibis.ifelse(no_price & ((j.mask & F.NO_PRICE) == 0), mask + F.NO_PRICE, mask)
+    gmv = ibis.ifelse(no_price, ibis.null("float64"), j.gmv)
+    gmv_lo = ibis.ifelse(no_price, ibis.null("float64"), j.u_lo * j.pmin)
+    gmv_hi = ibis.ifelse(no_price, ibis.null("float64"), j.u_hi * j.pmax)
+    j = j.mutate(g=gmv, g_lo=ibis.least(gmv_lo, gmv), g_hi=ibis.greatest(gmv_hi, gmv), mask2=mask)
+    money = "decimal(18,4)"
+    if channels is not None:
+        j = j.left_join(channels, [j.product_id == channels.c_pid, j.d == channels.c_day])
+        uv, ul, uc, basis = j.c_video * j.units, j.c_live * j.units, j.c_card * j.units, j.c_basis
+    else:
+        uv = ul = uc = ibis.null("float64")
+        basis = ibis.null("string")
+    return j.select(
+        product_id=j.product_id, market=j.market, date=j.date, currency=j.currency,
+        units=j.units, units_lower=j.u_lo, units_upper=j.u_hi,
+        gmv_local=j.g.round(4).cast(money), gmv_lower=j.g_lo.round(4).cast(money),
+        gmv_upper=j.g_hi.round(4).cast(money),
+        gmv_usd=(j.g * j.f_rate).round(4).cast(money), gmv_usd_lower=(j.g_lo * j.f_rate).round(4).cast(money),
+        gmv_usd_upper=(j.g_hi * j.f_rate).round(4).cast(money),
+        units_video=uv, units_live=ul, units_card=uc, channel_basis=basis,
+        method=ibis.ifelse((j.mask2 & F.OPEN_COUNTER) != 0, "counter_diff_open",
+                           ibis.ifelse((j.mask2 & F.ROUNDED) != 0, "counter_diff_interpolated", "counter_diff")),
+        flags=F.flags_text(j.mask2),
+        run_id=ibis.literal(run_id),
+    )
