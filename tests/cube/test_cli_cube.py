@@ -55,12 +55,9 @@ def test_top_prices_json(cli, built_db, tmp_path) -> None:
 @pytest.mark.parametrize(("args", "needle"), [
     (("market", "--market", "UX"), "US"),
     (("market", "--category", "Skxnkere"), "Skincare"),
-    (("market", "--category", "kitchn stuff"), "did you mean: Kitchen"),
     (("market", "--period", "quarter"), "day, week, month"),
     (("market", "--from", "2024-03-01", "--to", "2024-02-01"), "after"),
     (("market", "--from", "March"), "YYYY-MM-DD"),
-    (("top", "brands"), "shops, products, creators"),
-    (("prices", "--bands", "deciles"), "fixed, quantile"),
 ])
 def test_usage_errors_are_one_line_exit_2(cli, built_db, args, needle) -> None:
     res = cli(*args, "--db", built_db)

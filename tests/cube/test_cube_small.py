@@ -182,6 +182,14 @@ def test_bad_input(built, warehouse) -> None:
         market_view(built, CubeFilter(period="quarter"))
     with pytest.raises(UsageError):
         market_view(built, CubeFilter(date_from=date(2024, 3, 1), date_to=date(2024, 2, 1)))
+    with pytest.raises(UsageError, match="did you mean: Kitchen"):
+        market_view(built, CubeFilter(category="kitchn stuff"))
+    with pytest.raises(UsageError, match="shops, products, creators"):
+        top_view(built, "brands")
+    with pytest.raises(UsageError, match="fixed, quantile"):
+        prices_view(built, mode="deciles")
+    with pytest.raises(UsageError, match="top"):
+        market_view(built, CubeFilter(price_band="10–20"))
     assert market_view(built, CubeFilter(date_from=date(2030, 1, 1))).num_rows == 0
     assert START.year == 2024
 
