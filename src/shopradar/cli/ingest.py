@@ -7,6 +7,7 @@ from typing import Annotated
 
 import pyarrow as pa
 import typer
+from rich.markup import escape
 
 from shopradar.cli.app import app, h
 from shopradar.cli.common import (
@@ -16,6 +17,7 @@ from shopradar.cli.common import (
     OutputOpt,
     console,
     emit,
+    err_console,
     open_warehouse,
     print_table,
     use_lang,
@@ -57,6 +59,9 @@ def ingest_cmd(
         t("ingest.col.message"): [r.message for r in results],
     })
     emit(table, fmt, output, title=t("ingest.title.results"))
+    for r in results:
+        if r.status == "failed":
+            err_console.print(f"[bold red]{t('cli.error')}:[/] {escape(r.message)}", soft_wrap=True)
     failed = sum(r.status == "failed" for r in results)
     console.print(t("ingest.total", files=len(results), rows_in=sum(r.rows_in for r in results),
                     loaded=sum(r.loaded for r in results), duplicates=sum(r.duplicates for r in results),

@@ -20,6 +20,7 @@ import ibis
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from shopradar.errors import InputError
 from shopradar.i18n import t
 from shopradar.ingest.normalize import Context, normalize_batch
 from shopradar.sources.files.profiles import Profile, SectionSpec
@@ -173,8 +174,13 @@ def load_file(wh: Warehouse, src: SourceFile, prof: Profile, ctx: Context, *,
     stages: dict[str, _Stage] = {}
     with wh.transaction():
         try:
-            for sec in prof.sections:
-                _load_section(wh, src, prof, sec, ctx, run, quarantine, stages, res, progress, batch_rows)
+            for i, sec in enumerate(prof.sections):
+                try:
+                    _load_section(wh, src, prof, sec, ctx, run, quarantine, stages, res, progress, batch_rows)
+                except InputError as exc:
+                    # a later section may be empty (e.g. a product without top videos)
+                    if i == 0 or exc.key != "ingest.header_only":
+                        raise
             # reader-level bad rows (wrong field count, bad JSON line)
             primary = prof.sections[0].primary
             for bad in src.bad_rows:
@@ -207,15 +213,38 @@ def load_file(wh: Warehouse, src: SourceFile, prof: Profile, ctx: Context, *,
     return res
 
 
+def _join_table(src: SourceFile, join: dict[str, str]) -> pa.Table | None:
+    """The sibling file named by the profile's ``join``, one row per key (first wins)."""
+    from shopradar.sources.files.readers import open_source
+
+    other = src.path.parent / join["file"]
+    if not other.is_file():
+        return None
+    table = pa.concat_tables(list(open_source(other).batches()))
+    keep = [c for c in table.column_names if c != LINE and not c.startswith("@")]
+    table = table.select(keep)
+    seen: set[str] = set()
+    mask = []
+    for key in table.column(join["key"]).to_pylist():
+        mask.append(key not in seen)
+        seen.add(key)
+    return table.filter(pa.array(mask))
+
+
 def _load_section(wh: Warehouse, src: SourceFile, prof: Profile, sec: SectionSpec, ctx: Context, run: Run,
                   quarantine: _Quarantine, stages: dict[str, _Stage], res: FileResult,
                   progress: Callable[[str, int, int], None] | None, batch_rows: int) -> None:
     primary = sec.primary
     multi = bool(sec.section.explode)
+    join = prof.extra.get("join")
+    right = _join_table(src, join) if join else None
     for batch in src.batches(sec.section, list(prof.sheets), batch_rows=batch_rows):
         n = batch.num_rows
         if n == 0:
             continue
+        if right is not None and join["key"] in batch.column_names:
+            batch = batch.join(right, keys=join["key"], join_type="left outer", right_suffix="__joined")
+            batch = batch.sort_by(LINE)
         lines = batch.column(LINE).combine_chunks()
         norm = normalize_batch(batch, prof, sec, ctx)
         bad = pc.is_valid(norm.reason_code)

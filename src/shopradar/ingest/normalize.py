@@ -127,7 +127,7 @@ def normalize_batch(batch: pa.Table, prof: Profile, sec: SectionSpec, ctx: Conte
         val = pc.replace_substring_regex(raw, _CTRL, "")
         val = pc.utf8_slice_codeunits(val, 0, 2000)
         if spec.extract:
-            ext = pc.extract_regex(val, f"(?P<v>{spec.extract})" if "(?P<" not in spec.extract else spec.extract)
+            ext = pc.extract_regex(val, _named(spec.extract))
             got = pc.struct_field(ext, 0)
             if spec.type == "id":
                 r.add(pc.and_(pc.is_valid(val), pc.is_null(ext)), "bad_id", "ingest.q.bad_id", col, raw)
@@ -320,6 +320,27 @@ def normalize_batch(batch: pa.Table, prof: Profile, sec: SectionSpec, ctx: Conte
     reason_code = r.code
     # a record whose key rows are incomplete loads nothing (all-or-nothing per input record)
     return Normalized(values=out, reason_code=reason_code, reason=r.text)
+
+
+def _named(regex: str) -> str:
+    """The profile's extract regex with its first capturing group named (RE2 in Arrow needs names)."""
+    out: list[str] = []
+    named = False
+    i = 0
+    while i < len(regex):
+        ch = regex[i]
+        if ch == "\\" and i + 1 < len(regex):
+            out.append(regex[i:i + 2])
+            i += 2
+            continue
+        if ch == "(" and not regex.startswith("(?", i):
+            out.append("(?:" if named else "(?P<v>")
+            named = True
+        else:
+            out.append(ch)
+        i += 1
+    text = "".join(out)
+    return text if named else f"(?P<v>{text})"
 
 
 def _json_objects(parts: dict[str, pa.Array], n: int) -> pa.Array:

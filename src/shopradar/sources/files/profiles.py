@@ -67,7 +67,7 @@ class FieldSpec:
 @dataclass(frozen=True)
 class SectionSpec:
     section: Section
-    detect_columns: tuple[str, ...]
+    detect_columns: tuple[tuple[str, ...], ...]   # each entry: any of these names
     detect_values: dict[str, str]
     fields: dict[str, FieldSpec]
     targets: tuple[tuple[str, dict[str, str]], ...]   # (table, {column: field}); first = primary
@@ -156,7 +156,7 @@ def _section(raw: dict[str, Any], where: str) -> SectionSpec:
     detect = raw.get("detect") or {}
     return SectionSpec(
         section=Section(path=str(raw.get("path") or ""), explode=raw.get("explode"), items=bool(raw.get("items"))),
-        detect_columns=_as_list(detect.get("columns")),
+        detect_columns=tuple(_as_list(c) for c in (detect.get("columns") or [])),
         detect_values={str(k): str(v) for k, v in (detect.get("values") or {}).items()},
         fields=fields, targets=tuple(targets))
 
@@ -227,8 +227,8 @@ def _section_score(src: SourceFile, prof: Profile, sec: SectionSpec) -> int:
     except InputError:
         raise
     have = _resolve(cols)
-    for col in sec.detect_columns:
-        if norm_name(col) not in have:
+    for alts in sec.detect_columns:
+        if not any(norm_name(a) in have for a in alts):
             return -1
     for key, want in sec.detect_values.items():
         if str(src.meta.get(key, "")).lower() != want.lower():
@@ -262,9 +262,9 @@ def check_profile(src: SourceFile, prof: Profile) -> list[str]:
     missing: list[str] = []
     for sec in prof.sections[:1]:
         have = _resolve(src.columns(sec.section, list(prof.sheets)))
-        for col in sec.detect_columns:
-            if norm_name(col) not in have:
-                missing.append(col)
+        for alts in sec.detect_columns:
+            if not any(norm_name(a) in have for a in alts):
+                missing.append(" / ".join(alts))
         for f in sec.fields.values():
             if f.required and f.sources and not any(norm_name(s) in have for s in f.sources):
                 missing.append(" / ".join(f.sources))

@@ -280,9 +280,22 @@ class SourceFile:
             raise InputError("ingest.unreadable", path=str(self.path), fmt="CSV", error=msg) from None
         except UnicodeDecodeError:
             raise InputError("ingest.bad_encoding", path=str(self.path), encoding=enc) from None
+        if any(b.line < 0 for b in bad):
+            self._locate(bad)
         self.bad_rows.extend(bad)
         if got == 0 and not bad:
             raise InputError("ingest.header_only", path=str(self.path))
+
+    def _locate(self, bad: list[BadRow]) -> None:
+        """Line numbers of malformed rows (the threaded CSV parser does not know them): find their text."""
+        wanted = {b.text.rstrip("\r\n"): b for b in bad if b.line < 0}
+        with self.path.open(encoding=self._encoding(), errors="replace", newline="") as fh:
+            for i, line in enumerate(fh):
+                hit = wanted.pop(line.rstrip("\r\n").lstrip("\ufeff"), None)
+                if hit is not None:
+                    hit.line = i  # physical line i+1 = data row i (the header is line 1)
+                if not wanted:
+                    break
 
     # -- XLSX -----------------------------------------------------------------------------
     def _xlsx_rows(self, sheet: list[str] | None) -> tuple[list[str], list[list[Any]], int]:
