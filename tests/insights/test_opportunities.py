@@ -99,7 +99,7 @@ def test_entrant_success(warehouse, market) -> None:
     assert (r["hard"]["entrants"], r["hard"]["entrants_ok"]) == (3, 0)
     assert r["easy"]["entrant_success"] > r["hard"]["entrant_success"]
     assert r["easy"]["s_entrant_success"] > r["hard"]["s_entrant_success"]
-    assert "3 recent entrants" in r["easy"]["explanation_en"] or r["easy"]["s_entrant_success"] == 1.0
+    assert r["easy"]["s_entrant_success"] == 1.0 and "3 of 3 recent entrants" in r["easy"]["explanation_en"]
 
 
 def test_content_fit(warehouse, market) -> None:

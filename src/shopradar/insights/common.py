@@ -56,11 +56,10 @@ def product_dims(wh: Any, dims: list[str] | tuple[str, ...]) -> ir.Table:
     for dim in dims:
         if not dim or not dim.replace("_", "").replace("-", "").isalnum():
             raise UsageError("insights.bad_dimension", dim=dim)
-        if dim in PRODUCT_DIMS or dim in SHOP_DIMS:
-            val = base[dim].cast("string")
-        else:
-            node = attrs[dim]
-            val = ibis.coalesce(node.str, node.cast("string"))
+        node = attrs[dim]
+        val = ibis.coalesce(node.str, node.cast("string"))
+        if dim in PRODUCT_DIMS or dim in SHOP_DIMS:  # the product's own attribute first, then the column
+            val = ibis.coalesce(val, base[dim].cast("string"))
         cols[f"d_{dim}"] = ibis.coalesce(val.nullif(""), ibis.literal(NONE_LABEL))
     return base.mutate(**cols)
 

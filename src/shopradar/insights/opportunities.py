@@ -219,20 +219,14 @@ def _names(wh: Any) -> dict[str, tuple[str, str]]:
 
 
 def category_risk_level(name: str, market: str) -> str | None:
-    """Compliance risk of a category in a market (low … prohibited), from the compliance stage; None if unknown."""
+    """Compliance risk of a category in a market (low … prohibited) from the compliance stage; None if unknown."""
+    from shopradar.compliance import category_risk
+    from shopradar.errors import ShopradarError
+
     try:
-        from shopradar.compliance import category_risk  # type: ignore[attr-defined]
-    except ImportError:
-        category_risk = None
-    if category_risk is not None:
-        res = category_risk(name, market)
-        return str(getattr(res, "level", res))
-    try:
-        from shopradar.compliance.context import RISK_LEVELS, context_tags, tag_risk
-    except ImportError:
+        return category_risk(name, market).level
+    except ShopradarError:
         return None
-    levels = [tag_risk(tag, market) for tag in context_tags(name)]
-    return max(levels, key=RISK_LEVELS.index) if levels else "low"
 
 
 def _pct_rank(values: list[float | None]) -> list[float | None]:
@@ -374,7 +368,7 @@ def _phrase(c: str, r: dict[str, Any], lang: str, threshold: float, strong: bool
         "gmv": _fmt_usd(r["gmv_usd_month"]), "growth": f"{(r['growth'] or 0.0):+.0%}",
         "per_product": _fmt_usd(r["gmv_per_product"]), "per_shop": _fmt_usd(r["gmv_per_shop"]),
         "cr5": f"{(r['cr5'] or 0.0):.0%}", "hhi": f"{(r['hhi'] or 0.0):.2f}",
-        "share": f"{r['entrant_success']:.0%}", "entrants": r["entrants"], "threshold": _fmt_usd(threshold),
+        "ok": r["entrants_ok"], "entrants": r["entrants"], "threshold": _fmt_usd(threshold),
         "content": f"{r['content_share']:.0%}", "ratio": f"{(r['demand_supply'] or 0.0):.1f}",
         "months": r["months_to_peak"],
         "risk": t(f"insights.risk.{r['compliance_risk']}", lang=lang) if r["compliance_risk"] else "",
