@@ -35,29 +35,33 @@ def sold_by(hour: np.ndarray) -> np.ndarray:
 
 
 class CounterCache:
-    """Renders and parses counters once per distinct (style, count)."""
+    """Renders each distinct count once and parses each distinct text once (many counts share a text)."""
 
     def __init__(self, style: str) -> None:
         self.style = style
         self.text: dict[int, str] = {}
-        self.bounds: dict[int, tuple[int, int | None]] = {}
+        self.bounds: dict[str, tuple[int, int | None]] = {}
 
     def column(self, counts: np.ndarray) -> tuple[pa.Array, pa.Array, pa.Array]:
         uniq, inv = np.unique(counts, return_inverse=True)
+        if len(self.text) > 400_000:  # keep memory bounded on very long runs
+            self.text.clear()
+            self.bounds.clear()
         texts, lows, highs = [], [], []
         for c in uniq.tolist():
-            if c not in self.text:
-                txt = render_counter(int(c), self.style)
-                bnd = parse_counter(txt)
-                self.text[c] = txt
-                self.bounds[c] = (bnd.lower, bnd.upper)
-            texts.append(self.text[c])
-            lo, hi = self.bounds[c]
-            lows.append(lo)
-            highs.append(hi)
-        low = pa.array(np.asarray(lows, dtype=np.int64)[inv], pa.int64())
-        high_arr = pa.array(highs, pa.int64())
-        return dict_strings(inv, texts), low, high_arr.take(pa.array(inv))
+            txt = self.text.get(c)
+            if txt is None:
+                txt = self.text[c] = render_counter(int(c), self.style)
+            bnd = self.bounds.get(txt)
+            if bnd is None:
+                parsed = parse_counter(txt)
+                bnd = self.bounds[txt] = (parsed.lower, parsed.upper)
+            texts.append(txt)
+            lows.append(bnd[0])
+            highs.append(bnd[1])
+        idx = pa.array(inv.astype(np.int32))
+        return (dict_strings(inv, texts), pa.array(lows, pa.int64()).take(idx),
+                pa.array(highs, pa.int64()).take(idx))
 
 
 @dataclass
