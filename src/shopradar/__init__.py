@@ -19,6 +19,7 @@ _API: dict[str, str] = {
     "Warehouse": "shopradar.warehouse",
     "ShopradarError": "shopradar.errors",
     "status": "shopradar.status",
+    "run_demo": "shopradar.demo",
     "check_text": "shopradar.compliance",
     "check_texts": "shopradar.compliance",
     "check_file": "shopradar.compliance",

@@ -20,7 +20,7 @@ import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from shopradar.errors import WarehouseError
-from shopradar.warehouse.migrations import check_version, migrate
+from shopradar.warehouse.migrations import check_version, ensure_tables, migrate
 from shopradar.warehouse.schema import TABLE_BY_NAME, TABLES, table_spec
 
 DEFAULT_DB = "shopradar.duckdb"
@@ -42,7 +42,8 @@ def _looks_like_duckdb(path: Path) -> bool:
     return len(head) >= 12 and head[8:12] == _DUCKDB_MAGIC
 
 
-def _check_path(path: Path, create: bool) -> None:
+def check_path(path: Path, create: bool) -> None:
+    """Raise WarehouseError when ``path`` cannot be opened (or, with ``create``, created)."""
     if path.is_dir():
         raise WarehouseError("warehouse.is_dir", path=str(path))
     if path.exists():
@@ -80,7 +81,7 @@ class Warehouse:
         failed open never modifies an existing file.
         """
         path = resolve_path(db)
-        _check_path(path, create=create and not read_only)
+        check_path(path, create=create and not read_only)
         existed = path.exists()
         try:
             con = ibis.duckdb.connect(str(path), read_only=read_only)
@@ -97,6 +98,7 @@ class Warehouse:
             else:
                 with wh.transaction():
                     migrate(con, str(path))
+                    ensure_tables(con)
         except BaseException:
             wh.close()
             if not existed and path.exists():

@@ -21,11 +21,24 @@ from shopradar.warehouse.schema import SCHEMA_VERSION, TABLES
 Migration = Callable[[BaseBackend], None]
 
 
-def _create_all(con: BaseBackend) -> None:
+def ensure_tables(con: BaseBackend) -> list[str]:
+    """Create every declared table the file lacks (additive; existing tables are left alone).
+
+    Within one schema version new tables may be declared (a new stage's tables); opening a
+    file written by an earlier build of the same version adds them. Changes to existing
+    tables need a new version and a migration below.
+    """
     existing = set(con.list_tables())
+    created = []
     for spec in TABLES:
         if spec.name not in existing:
             con.create_table(spec.name, schema=spec.ibis_schema())
+            created.append(spec.name)
+    return created
+
+
+def _create_all(con: BaseBackend) -> None:
+    ensure_tables(con)
 
 
 MIGRATIONS: dict[int, Migration] = {1: _create_all}
