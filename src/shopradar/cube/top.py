@@ -163,6 +163,6 @@ def _add_acceleration(wh: Warehouse, out: pa.Table) -> pa.Table:
     lastd = ibis.cases(*[(s.market == m, d) for m, d in last.items()], else_=ibis.null("date"))
     agg = s.group_by("product_id").aggregate(
         u7=s.units.sum(where=s.date > (lastd - ibis.interval(days=7))), u90=s.units.sum())
-    rows = {r["product_id"]: (r["u7"] / r["u90"] if r["u90"] else None) for r in agg.to_pyarrow().to_pylist()}
+    rows = {r["product_id"]: ((r["u7"] or 0.0) / r["u90"] if r["u90"] else None) for r in agg.to_pyarrow().to_pylist()}
     return out.append_column("acceleration", pa.array([rows.get(p) for p in out.column("product_id").to_pylist()],
                                                       pa.float64()))

@@ -1,0 +1,234 @@
+"""Benchmark the market cube: full build, refresh after one new day, and every CLI view.
+
+Synthetic estimates (products × days, one market, a 3-level tree of 400 leaf categories) are
+generated directly in DuckDB through Ibis, so the figures measure the cube, not the estimator.
+
+    nice python bench/cube.py --products 20000 50000 100000 --days 365 --repeat 5
+
+For each size it prints: rows of estimates, full build seconds, refresh seconds after one new
+day and its ratio to the full build (same process), and the median seconds of each view's
+Python API call (the CLI adds its process start-up on top, printed once at the end).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import ibis
+import pyarrow as pa
+
+from shopradar.cube import (
+    CubeFilter,
+    build_cube,
+    channels_view,
+    market_view,
+    prices_view,
+    refresh_cube,
+    top_view,
+)
+from shopradar.cube.build import _insert
+from shopradar.warehouse import Warehouse
+
+START = date(2025, 1, 1)
+
+
+def _categories() -> pa.Table:
+    ids, parents, levels, en = [], [], [], []
+    for a in range(20):
+        ids.append(f"b{a:02d}"), parents.append(None), levels.append(1), en.append(f"Top {a}")
+        for b in range(5):
+            ids.append(f"b{a:02d}{b}"), parents.append(f"b{a:02d}"), levels.append(2), en.append(f"Mid {a}.{b}")
+            for c in range(4):
+                ids.append(f"b{a:02d}{b}{c}"), parents.append(f"b{a:02d}{b}"), levels.append(3)
+                en.append(f"Leaf {a}.{b}.{c}")
+    return pa.table({"category_id": ids, "parent_id": parents, "level": levels, "name_en": en,
+                     "name_zh": [f"类目{x}" for x in en]})
+
+
+def fill(wh: Warehouse, n: int, days: int) -> int:
+    cats = _categories()
+    leaves = [c for c, lv in zip(cats.column("category_id").to_pylist(), cats.column("level").to_pylist(),
+                                 strict=True) if lv == 3]
+    wh.insert("market", pa.table({"code": ["US"], "currency": ["USD"], "time_zone": ["America/New_York"]}))
+    wh.insert("category", cats)
+    shops = max(n // 20, 1)
+    wh.insert("shop", pa.table({"shop_id": [f"s{i}" for i in range(shops)], "market": ["US"] * shops,
+                                "name": [f"Shop {i}" for i in range(shops)], "is_own": [i == 0 for i in range(shops)]}))
+    # power-law-ish shop sizes: product i goes to shop floor(shops * u^2)
+    pid = [f"p{i}" for i in range(n)]
+    wh.insert("product", pa.table({
+        "product_id": pid, "market": ["US"] * n,
+        "shop_id": [f"s{int(shops * ((i * 0.6180339887) % 1) ** 2)}" for i in range(n)],
+        "category_id": [leaves[(i * 7) % len(leaves)] for i in range(n)], "title": pid, "currency": ["USD"] * n}))
+    nc = max(n // 10, 1)
+    wh.insert("creator", pa.table({"creator_id": [f"c{i}" for i in range(nc)], "market": ["US"] * nc,
+                                   "creator_type": ["affiliate"] * nc}))
+    p = ibis.memtable(pa.table({"pidx": pa.array(range(n), pa.int64()), "product_id": pid}))
+    d = ibis.memtable(pa.table({"didx": pa.array(range(days), pa.int64()),
+                                "date": [START + timedelta(days=i) for i in range(days)]}))
+    j = p.cross_join(d)
+    h = (j.pidx * 7919 + j.didx * 104729 + j.pidx * j.didx) % 17
+    units = ibis.ifelse(h < 6, 0, (h - 5) * (1 + j.pidx % 4)).cast("float64")
+    price = ((j.pidx % 97) + 3).cast("decimal(18,4)")
+    gmv = units.cast("decimal(18,4)") * price
+    est = j.select(product_id=j.product_id, market=ibis.literal("US"), date=j.date, currency=ibis.literal("USD"),
+                   units=units, units_lower=units * 0.8, units_upper=units * 1.3, gmv_local=gmv,
+                   gmv_lower=gmv * ibis.literal(0.8).cast("decimal(4,2)"),
+                   gmv_upper=gmv * ibis.literal(1.3).cast("decimal(4,2)"), gmv_usd=gmv,
+                   gmv_usd_lower=gmv * ibis.literal(0.8).cast("decimal(4,2)"),
+                   gmv_usd_upper=gmv * ibis.literal(1.3).cast("decimal(4,2)"),
+                   units_video=units * 0.3, units_live=units * 0.2, units_card=units * 0.5,
+                   channel_basis=ibis.literal("category_mix"), method=ibis.literal("bench"))
+    _insert(wh, "product_daily_sales", est.order_by(["date", "product_id"]))
+    # short videos: one per 5 products, 6 observations each through the year
+    nv = max(n // 5, 1)
+    vid = [f"v{i}" for i in range(nv)]
+    wh.insert("video", pa.table({"video_id": vid, "market": ["US"] * nv,
+                                 "creator_id": [f"c{i % nc}" for i in range(nv)],
+                                 "product_id": [f"p{(i * 5) % n}" for i in range(nv)],
+                                 "is_affiliate": [i % 4 != 0 for i in range(nv)]}))
+    obs_v, obs_t, obs_s = [], [], []
+    for i in range(nv):
+        for k in range(6):
+            obs_v.append(vid[i])
+            obs_t.append(datetime(2025, 1, 1) + timedelta(days=(i * 13 + k * 50) % days, hours=12))
+            obs_s.append(k * (1 + i % 50))
+    wh.insert("video_snapshot", pa.table({"video_id": obs_v, "observed_at": obs_t, "sold_lower": obs_s,
+                                          "sold_upper": obs_s}))
+    return n * days
+
+
+def _cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _median(fn, repeat: int) -> tuple[float, float]:
+    """Median wall seconds and median CPU seconds (all threads of this process) of ``fn``."""
+    wall, cpu = [], []
+    for _ in range(repeat):
+        t0, c0 = time.perf_counter(), _cpu()
+        fn()
+        wall.append(time.perf_counter() - t0)
+        cpu.append(_cpu() - c0)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+def _rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_size(n: int, days: int, repeat: int, folder: Path) -> dict:
+    path = folder / f"bench_{n}.duckdb"
+    for f in (path, path.with_name(path.name + ".wal")):
+        if f.exists():
+            f.unlink()
+    wh = Warehouse.open(path)
+    t0 = time.perf_counter()
+    rows = fill(wh, n, days)
+    gen = time.perf_counter() - t0
+    last = START + timedelta(days=days - 1)
+    # cube over all days but the last, then the last day arrives
+    s = wh.table("product_daily_sales")
+    held = s.filter(s.date == last).to_pyarrow()
+    wh.delete_where("product_daily_sales", s.date == last)
+    build_cube(wh)
+    wh.insert("product_daily_sales", held)
+    t0, c0 = time.perf_counter(), _cpu()
+    rep = refresh_cube(wh)
+    refresh_s, refresh_cpu = time.perf_counter() - t0, _cpu() - c0
+    assert rep.days_added == 1, rep
+    t0, c0 = time.perf_counter(), _cpu()
+    build_cube(wh)
+    full_s, full_cpu = time.perf_counter() - t0, _cpu() - c0
+    month = CubeFilter(market="US", date_from=last.replace(day=1), date_to=last)
+    views = {
+        "market (level 1, all months)": lambda: market_view(wh, CubeFilter(market="US")),
+        "market (one leaf, by day)": lambda: market_view(wh, CubeFilter(market="US", category="b051",
+                                                                        period="day")),
+        "market (level 3, by week)": lambda: market_view(wh, CubeFilter(market="US", level=3, period="week")),
+        "top shops (last month)": lambda: top_view(wh, "shops", month),
+        "top products (last month)": lambda: top_view(wh, "products", month),
+        "top products (one L1, 30 days by day)": lambda: top_view(wh, "products", CubeFilter(
+            market="US", category="b05", period="day", date_from=last - timedelta(days=29), date_to=last)),
+        "top creators (last month)": lambda: top_view(wh, "creators", month),
+        "prices (last month)": lambda: prices_view(wh, month),
+        "prices quantile (year)": lambda: prices_view(wh, CubeFilter(market="US"), mode="quantile"),
+        "channels (level 1, all months)": lambda: channels_view(wh, CubeFilter(market="US")),
+    }
+    timings = {k: _median(v, repeat) for k, v in views.items()}
+    wh.close()
+    size_mb = path.stat().st_size / 1e6
+    return {"products": n, "days": days, "rows": rows, "generate_s": gen, "full_build_s": full_s,
+            "full_build_cpu_s": full_cpu, "refresh_one_day_s": refresh_s, "refresh_one_day_cpu_s": refresh_cpu,
+            "refresh_ratio": refresh_s / full_s, "refresh_ratio_cpu": refresh_cpu / full_cpu,
+            "views_s": {k: v[0] for k, v in timings.items()}, "views_cpu_s": {k: v[1] for k, v in timings.items()},
+            "db_mb": size_mb, "peak_rss_mb": _rss_mb()}
+
+
+def cli_startup(db: Path) -> float:
+    times = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "shopradar", "market", "--db", str(db), "-m", "US", "-f", "csv"],
+                       capture_output=True, check=True)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--products", type=int, nargs="+", default=[20000, 50000])
+    ap.add_argument("--days", type=int, default=365)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--folder", default=None)
+    a = ap.parse_args()
+    folder = Path(a.folder or tempfile.mkdtemp(prefix="cube_bench_"))
+    results = []
+    for n in a.products:
+        r = run_size(n, a.days, a.repeat, folder)
+        results.append(r)
+        print(f"\n== {n:,} products × {a.days} days = {r['rows']:,} estimate rows (db {r['db_mb']:.0f} MB, "
+              f"peak RSS {r['peak_rss_mb']:.0f} MB)")
+        print(f"full build      {r['full_build_s']:8.2f} s wall {r['full_build_cpu_s']:8.2f} s CPU "
+              f"({r['rows'] / r['full_build_s']:,.0f} rows/s)")
+        print(f"refresh +1 day  {r['refresh_one_day_s']:8.2f} s wall {r['refresh_one_day_cpu_s']:8.2f} s CPU  "
+              f"ratio to full build {r['refresh_ratio']:.3f} wall, {r['refresh_ratio_cpu']:.3f} CPU")
+        for k, v in r["views_s"].items():
+            print(f"  {k:42s} {v:7.3f} s wall {r['views_cpu_s'][k]:7.3f} s CPU (median of {a.repeat})")
+        sys.stdout.flush()
+    if len(results) >= 2:
+        lo, hi = results[0], results[-1]
+        f = math.log(hi["products"] / lo["products"])
+        print("\n== extrapolation to 1,000,000 products (power law through the smallest and largest size)")
+        for k in hi["views_s"]:
+            b = math.log(hi["views_s"][k] / lo["views_s"][k]) / f
+            est = hi["views_s"][k] * (1_000_000 / hi["products"]) ** b
+            print(f"  {k:42s} exponent {b:5.2f} → {est:6.2f} s")
+        for key in ("full_build_s", "refresh_one_day_s"):
+            b = math.log(hi[key] / lo[key]) / f
+            print(f"  {key:42s} exponent {b:5.2f} → {hi[key] * (1_000_000 / hi['products']) ** b:6.1f} s")
+    last_db = folder / f"bench_{a.products[-1]}.duckdb"
+    print(f"\nCLI process (python -m shopradar market -f csv), median of 3: {cli_startup(last_db):.2f} s")
+    print(json.dumps(results, default=str))
+    if not a.folder:
+        for p in folder.glob("*"):
+            os.unlink(p)
+
+
+if __name__ == "__main__":
+    main()
