@@ -44,6 +44,16 @@ def _money(value: object, currency: str) -> str:
     return money(value, currency)  # type: ignore[arg-type]
 
 
+def _labels(columns: list[str]) -> dict[str, str]:
+    """Column headers in the current language (``insights.col.<name>``; the name itself when absent)."""
+    out = {}
+    for c in columns:
+        key = f"insights.col.{c}"
+        text = t(key)
+        out[c] = c if text == key else text
+    return out
+
+
 def _split(value: str | None) -> list[str] | None:
     if value is None:
         return None
@@ -158,7 +168,7 @@ def niche_cmd(
     first = rows[0]
     shown = table.select(["level", "path", "gmv_usd", "units", "active_products", "active_shops",
                           "gmv_per_product", "share_of_category", "thin", "matched_level", "broad"])
-    print_table(shown, title=t("insights.niche.title", market=first["market"],
+    print_table(shown, labels=_labels(shown.column_names), title=t("insights.niche.title", market=first["market"],
                                category=first["category_name"] or first["category"] or "*",
                                start=str(first["start"]), end=str(first["end"])))
     thin = [r for r in rows if r["thin"]]
@@ -200,12 +210,14 @@ def opportunities_cmd(
         emit(table, fmt, output)
         return
     rows = table.to_pylist()
-    shown = [{"#": r["rank"], "market": r["market"], "category": r["category_name"], "band": r["band"],
+    shown = [{"#": r["rank"], "market": r["market"],
+              "category": r["category_name_zh" if code == "zh" else "category_name"], "band": r["band"],
               "score": round(r["score"], 1),
               **{c: None if r[f"s_{c}"] is None else round(r[f"s_{c}"], 2) for c in _COMPONENTS}}
              for r in rows]
     print_table(pa.Table.from_pylist(shown), title=t("insights.opp.title", start=str(rows[0]["window_start"]),
-                                                      end=str(rows[0]["window_end"])))
+                                                      end=str(rows[0]["window_end"])),
+                labels=_labels(list(shown[0])))
     console.print(t("insights.opp.reasons"))
     for r in rows[:10]:
         console.print(f"  {r[f'explanation_{code}']}", soft_wrap=True, highlight=False)

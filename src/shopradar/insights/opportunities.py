@@ -338,6 +338,7 @@ def _score(rows: list[dict[str, Any]], w: dict[str, float], *, dims: list[str], 
         label_zh = " · ".join([r["market"], name_zh, r["band"], *[str(v) for v in extra.values()]])
         out.append({
             "rank": rank, "market": r["market"], "category_id": r["node_id"], "category_name": name_en,
+            "category_name_zh": name_zh,
             "band": r["band"], "band_index": int(r["band_index"]), **extra, "score": r["score"],
             "gmv_usd_month": r["gmv_usd_month"], "growth": r["growth"], "gmv_per_product": r["gmv_per_product"],
             "gmv_per_shop": r["gmv_per_shop"], "active_products": int(r["active_products"]),
@@ -400,7 +401,8 @@ def explain(r: dict[str, Any], rank: int, label: str, w: dict[str, float], lang:
 def _schema(dims: list[str]) -> pa.Schema:
     f64, i64, s = pa.float64(), pa.int64(), pa.string()
     return pa.schema([
-        ("rank", i64), ("market", s), ("category_id", s), ("category_name", s), ("band", s), ("band_index", i64),
+        ("rank", i64), ("market", s), ("category_id", s), ("category_name", s), ("category_name_zh", s),
+        ("band", s), ("band_index", i64),
         *[(d, s) for d in dims], ("score", f64),
         ("gmv_usd_month", f64), ("growth", f64), ("gmv_per_product", f64), ("gmv_per_shop", f64),
         ("active_products", i64), ("active_shops", i64), ("hhi_shops", f64), ("cr5_shops", f64),
