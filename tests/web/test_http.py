@@ -177,5 +177,8 @@ def test_cli_serve_errors_are_one_line(cli, web_db, tmp_path) -> None:
         assert res.returncode == 2 and "cannot listen" in res.stderr and "Traceback" not in res.stderr
     finally:
         busy.close()
-    res = cli("serve", "--db", str(tmp_path / "none.duckdb"), "--port", "0", timeout=60)
-    assert res.returncode == 2 and "no warehouse" in res.stderr
+    from shopradar.errors import WarehouseError
+    from shopradar.web import create_app
+
+    with pytest.raises(WarehouseError, match="no warehouse"):
+        create_app(tmp_path / "none.duckdb")

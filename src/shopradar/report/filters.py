@@ -77,7 +77,9 @@ class Catalog:
             r["code"]: (r["name_en"] or r["code"], r["name_zh"] or r["name_en"] or r["code"])
             for r in mk.select("code", "name_en", "name_zh").to_pyarrow().to_pylist()
         }
-        sales = wh.table("product_daily_sales")
+        tables = set(wh.tables())
+        self.has_cube = "cube_state" in tables and wh.count("cube_state") > 0
+        sales = wh.table("cube_state") if self.has_cube else wh.table("product_daily_sales")
         sm = sales.select("market").distinct().to_pyarrow().column("market").to_pylist()
         pm = wh.table("product").select("market").distinct().to_pyarrow().column("market").to_pylist()
         self.markets: list[str] = sorted({m for m in [*sm, *pm, *self.market_names] if m})

@@ -158,7 +158,7 @@ def sec_overview(ctx: Ctx) -> dict[str, Any]:
                            title=ctx.tr("report.chart.gmv_over_time"))
     period = ctx.tr("report.period_span", first=_d(k["first"]), last=_d(k["last"])) if k["first"] else None
     table = table_of(ctx, series, [("period", "date"), ("gmv_usd", "money"), ("gmv_lower", "money"),
-                                   ("gmv_upper", "money"), ("units", "num"), ("products", "num")])
+                                   ("gmv_upper", "money"), ("units", "num")])
     return {"tiles": tiles, "chart": chart, "period": period, "table": table, "empty": not series}
 
 
@@ -280,7 +280,7 @@ def sec_external(name: str) -> Callable[[Ctx], dict[str, Any]]:
 
 def sec_quality(ctx: Ctx) -> dict[str, Any]:
     m = {r["metric"]: r["value"] for r in ctx.table("quality").to_pylist()}
-    width = m.get("median_bounds_width", 0.0)
+    width = m.get("median_bounds_width", m.get("median_bounds_width_month", 0.0))
     tiles = [tile(ctx.tr("report.kpi.coverage"), ctx.pct(m.get("coverage")),
                   ctx.tr("report.sub.coverage", n=ctx.num(m.get("products_estimated")),
                          total=ctx.num(m.get("products_seen"))), "down" if m.get("coverage", 0) < 0.8 else ""),
@@ -288,8 +288,8 @@ def sec_quality(ctx: Ctx) -> dict[str, Any]:
                   ctx.tr("report.sub.bounds", total="±" + ctx.pct(m.get("total_bounds_width", 0.0) / 2))),
              tile(ctx.tr("report.kpi.quarantined"), ctx.num(m.get("quarantined_rows")),
                   ctx.tr("report.sub.issues", n=ctx.num(m.get("snapshot_issues")))),
-             tile(ctx.tr("report.kpi.flagged"), ctx.num(m.get("flagged_days")),
-                  ctx.tr("report.sub.flagged", n=ctx.num(m.get("product_days"))))]
+             *([tile(ctx.tr("report.kpi.flagged"), ctx.num(m.get("flagged_days")),
+                     ctx.tr("report.sub.flagged", n=ctx.num(m.get("product_days"))))] if "flagged_days" in m else [])]
     q = ctx.table("quarantine").to_pylist()
     top = max([r["rows"] for r in q] + [0])
     bars = [bar(f"{r['reason_code']} ({r['target_table']})", r["rows"], top, ctx.num(r["rows"])) for r in q[:12]]

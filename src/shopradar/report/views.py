@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import ibis
 import ibis.expr.types as ir
@@ -47,9 +48,39 @@ def view(name: str, section: str) -> Callable[[ViewFn], ViewFn]:
 
 # -- the filtered base ---------------------------------------------------------------------------------
 
-def _product_price(wh: Warehouse) -> ir.Table:
-    """Average price paid per unit (USD) of each product over everything estimated."""
+def month_aligned(catalog: Catalog, f: Filters) -> bool:
+    """True when the period starts on a 1st and ends on a month's last day (or at the data's end)."""
+    ok_start = f.start is None or f.start.day == 1
+    ok_end = f.end is None or (f.end + timedelta(days=1)).day == 1 or (catalog.last is not None
+                                                                       and f.end >= catalog.last)
+    return ok_start and ok_end
+
+
+def uses_cube(catalog: Catalog, f: Filters) -> bool:
+    """Product-level views read the cube's product × month sums when the cube is built and the
+    period is whole months; otherwise the daily estimates (exact for any period, slower)."""
+    return catalog.has_cube and month_aligned(catalog, f)
+
+
+def _rows(wh: Warehouse, catalog: Catalog, f: Filters, daily: bool = False) -> ir.Table:
+    """Product rows with one schema from either source: product × day estimates or product × month cube."""
+    if uses_cube(catalog, f) and not daily:
+        c = wh.table("cube_product_period")
+        c = c.filter(c.period == "month")
+        return c.select("product_id", "market", "shop_id", "category_id", "gmv_usd", "gmv_usd_lower",
+                        "gmv_usd_upper", "units", "units_video", "units_live", "units_card",
+                        date=c.period_start, flags=ibis.null("string"))
     s = wh.table("product_daily_sales")
+    p = wh.table("product").select("product_id", p_shop="shop_id", p_cat="category_id")
+    j = s.left_join(p, s.product_id == p.product_id)
+    return j.select(s.product_id, s.market, j.p_shop.name("shop_id"), j.p_cat.name("category_id"), s.gmv_usd,
+                    s.gmv_usd_lower, s.gmv_usd_upper, s.units, s.units_video, s.units_live, s.units_card, s.date,
+                    s.flags)
+
+
+def _product_price(wh: Warehouse, catalog: Catalog) -> ir.Table:
+    """Average price paid per unit (USD) of each product over everything estimated."""
+    s = _rows(wh, catalog, Filters())
     agg = s.group_by("product_id").aggregate(gmv=s.gmv_usd.sum(), units=s.units.sum())
     return agg.mutate(price=ibis.ifelse(agg.units > 0, agg.gmv.cast("float64") / agg.units, ibis.null()))
 
@@ -64,9 +95,9 @@ def _band_expr(price: ir.FloatingValue) -> ir.StringValue:
     return ibis.cases(*cases, else_=ibis.null())
 
 
-def sales(wh: Warehouse, catalog: Catalog, f: Filters) -> ir.Table:
-    """``product_daily_sales`` restricted to the filters (all values go in as Ibis literals)."""
-    s = wh.table("product_daily_sales")
+def sales(wh: Warehouse, catalog: Catalog, f: Filters, daily: bool = False) -> ir.Table:
+    """Product rows restricted to the filters (all values go in as Ibis literals, never as SQL text)."""
+    s = _rows(wh, catalog, f, daily)
     if f.market:
         s = s.filter(s.market == f.market)
     if f.start:
@@ -74,11 +105,9 @@ def sales(wh: Warehouse, catalog: Catalog, f: Filters) -> ir.Table:
     if f.end:
         s = s.filter(s.date <= f.end)
     if f.category:
-        p = wh.table("product")
-        members = p.filter(p.category_id.isin(catalog.subtree(f.category))).select("product_id")
-        s = s.semi_join(members, "product_id")
+        s = s.filter(s.category_id.isin(catalog.subtree(f.category)))
     if f.price_band:
-        pp = _product_price(wh)
+        pp = _product_price(wh, catalog)
         banded = pp.filter(_band_expr(pp.price) == f.price_band).select("product_id")
         s = s.semi_join(banded, "product_id")
     return s
@@ -102,10 +131,21 @@ def _empty(schema: dict[str, pa.DataType]) -> pa.Table:
 @view("gmv_over_time", "overview")
 def gmv_over_time(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
     """GMV (USD) per day, week or month with the sum of the estimates' lower and upper bounds."""
-    s = sales(wh, catalog, f)
+    if catalog.has_cube and not f.price_band:
+        c = wh.table("cube_category_period")
+        c = c.filter(c.period == "day")
+        c = c.filter(c.category_id == f.category) if f.category else c.filter(c.level == 1)
+        if f.market:
+            c = c.filter(c.market == f.market)
+        if f.start:
+            c = c.filter(c.period_start >= f.start)
+        if f.end:
+            c = c.filter(c.period_start <= f.end)
+        s = c.rename(date="period_start")
+    else:
+        s = sales(wh, catalog, f, daily=f.grain != "month")
     period = {"day": s.date, "week": s.date.truncate("W"), "month": s.date.truncate("M")}[f.grain]
-    return (s.group_by(period=period).aggregate(**_sums(s), products=s.product_id.nunique())
-            .order_by("period").to_pyarrow())
+    return s.group_by(period=period).aggregate(**_sums(s)).order_by("period").to_pyarrow()
 
 
 @view("categories", "categories")
@@ -125,8 +165,7 @@ def categories(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
         return _empty(schema)
     mapping = ibis.memtable(pa.table({"leaf_id": list(group_of), "group_id": list(group_of.values())}))
     s = sales(wh, catalog, f)
-    p = wh.table("product").select("product_id", "category_id", "shop_id")
-    j = s.join(p, "product_id").join(mapping, p.category_id == mapping.leaf_id)
+    j = s.join(mapping, s.category_id == mapping.leaf_id)
     agg = j.group_by(category_id=j.group_id).aggregate(
         **_sums(j), products=j.product_id.nunique(), shops=j.shop_id.nunique())
     total = agg.gmv_usd.sum().over()
@@ -136,9 +175,7 @@ def categories(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
 
 def _shop_totals(wh: Warehouse, catalog: Catalog, f: Filters) -> ir.Table:
     s = sales(wh, catalog, f)
-    p = wh.table("product").select("product_id", "shop_id")
-    j = s.join(p, "product_id")
-    return j.group_by("shop_id").aggregate(**_sums(j), products=j.product_id.nunique())
+    return s.group_by("shop_id").aggregate(**_sums(s), products=s.product_id.nunique())
 
 
 @view("top_shops", "shops")
@@ -262,15 +299,16 @@ def quality(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
     n_quar = wh.count("quarantine")
     n_issue = wh.count("snapshot_issue")
     gmv = r["gmv"] or 0.0
+    monthly = uses_cube(catalog, f)
     metrics = [
         ("products_seen", float(products)),
         ("products_estimated", float(r["estimated"] or 0)),
         ("coverage", (float(r["estimated"] or 0) / products) if products else 0.0),
-        ("product_days", float(r["days"] or 0)),
+        ("product_months" if monthly else "product_days", float(r["days"] or 0)),
         ("snapshots", float(n_snaps)),
         ("total_bounds_width", ((r["hi"] or 0.0) - (r["lo"] or 0.0)) / gmv if gmv else 0.0),
-        ("median_bounds_width", float(r["median_rel"] or 0.0)),
-        ("flagged_days", float(r["flagged"] or 0)),
+        ("median_bounds_width_month" if monthly else "median_bounds_width", float(r["median_rel"] or 0.0)),
+        *([] if monthly else [("flagged_days", float(r["flagged"] or 0))]),
         ("quarantined_rows", float(n_quar)),
         ("snapshot_issues", float(n_issue)),
     ]
@@ -291,10 +329,11 @@ def quarantine(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
 def kpis(wh: Warehouse, catalog: Catalog, f: Filters) -> dict[str, object]:
     """Headline figures of the selection, with growth of the last period over the one before."""
     s = sales(wh, catalog, f)
-    p = wh.table("product").select("product_id", "shop_id")
-    j = s.join(p, "product_id")
-    r = j.aggregate(**_sums(j), products=j.product_id.nunique(), shops=j.shop_id.nunique(),
-                    first=j.date.min(), last=j.date.max()).to_pyarrow().to_pylist()[0]
+    r = s.aggregate(**_sums(s), products=s.product_id.nunique(), shops=s.shop_id.nunique(),
+                    first=s.date.min(), last=s.date.max()).to_pyarrow().to_pylist()[0]
+    if uses_cube(catalog, f) and r["last"] is not None:   # month starts → the data's real first/last day
+        r["first"] = max(r["first"], f.start or catalog.first or r["first"])
+        r["last"] = min(f.end or catalog.last or r["last"], catalog.last or r["last"])
     return r
 
 
