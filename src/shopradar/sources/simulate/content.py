@@ -111,7 +111,7 @@ def make_lives(cfg: SimConfig, world: MarketWorld, st: BlockState, rng: np.rando
     # products featured: 1 + Poisson(1.5) draws from the shop's products, weighted by their demand weight
     nk = 1 + rng.poisson(1.5, k)
     sess = np.repeat(np.arange(k), nk)
-    cw = np.cumsum(world.weight[a:b])
+    cw = np.cumsum(world.weight[a:b] ** 1.5)  # the shop's best sellers are featured most
     s0 = world.shop_start[shop[sess]] - a
     s1 = world.shop_start[shop[sess] + 1] - a
     lo = np.where(s0 > 0, cw[np.maximum(s0 - 1, 0)], 0.0)

@@ -151,7 +151,7 @@ def simulate_block(cfg: SimConfig, ctx: MarketContext, block: tuple[int, int, in
     live_n = np.bincount(lives.p_product * D + lives.day[lives.p_session], minlength=n * D).reshape(n, D)
     live_days = (live_n > 0).sum(1)
     active_days = st.avail.sum(1)
-    live_boost = np.minimum(np.divide(active_days, live_days, out=np.ones(n), where=live_days > 0), 10.0)
+    live_boost = np.minimum(np.divide(active_days, live_days, out=np.ones(n), where=live_days > 0), 20.0)
     video_days = pos.sum(1)
     video_boost = np.minimum(np.divide(active_days, video_days, out=np.ones(n), where=video_days > 0), 6.0)
     # average shares follow the category mix; a channel's share is concentrated on the days it is active

@@ -106,8 +106,9 @@ def build_market(cfg: SimConfig, market: Market, index: int) -> MarketWorld:
     shop_account = np.full(S, -1, dtype=np.int64)
     shop_account[has_account] = n_aff + np.arange(int(has_account.sum()))
     live_mix = np.array([CATEGORIES[c].mix[1] for c in primary]) * (1.8 if market.region == "SEA" else 1.0)
-    does_live = rng.random(S) < np.clip(0.1 + 1.2 * live_mix + 0.05 * np.log1p(counts), 0, 0.95)
-    shop_live_rate = np.where(does_live, rng.uniform(0.5, 3.0, S) * np.clip(counts / 5.0, 0.3, 3.0)
+    does_live = rng.random(S) < np.clip(0.15 + 1.5 * live_mix + 0.1 * np.log1p(counts) + 0.15 * np.log1p(shop_strength),
+                                        0, 0.95)
+    shop_live_rate = np.where(does_live, rng.uniform(1.0, 5.0, S) * np.clip(counts / 5.0, 0.3, 3.0)
                               * (1.0 + np.log1p(shop_strength)), 0.0)
 
     # -- products ------------------------------------------------------------------------
