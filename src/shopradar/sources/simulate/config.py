@@ -48,7 +48,7 @@ class SimConfig:
     match_depth: int = 4                    # recommender: products a cell needs before shoppers are matched to it
     returns: bool = True                    # simulate returns (they make counters go down a little)
     video_rate: float = 2.0                 # videos per product-month for an average product
-    live_snapshot_minutes: int = 30         # minutes between observations of a LIVE room
+    live_snapshot_minutes: int = 60         # minutes between observations of a LIVE room
     chunk_products: int = 2048              # products per chunk (memory bound; results do not depend on it)
     preset: str = "custom"
 
