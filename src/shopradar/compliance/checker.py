@@ -8,8 +8,6 @@ only the rules that matched are then run alone to collect every span.
 
 from __future__ import annotations
 
-import re
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,21 +29,28 @@ TextItem = str | tuple[str, str] | tuple[str, str, Any]
 
 @dataclass
 class _Plan:
-    """Rules that apply for one (language, markets, context) and their combined scanner."""
+    """Rules that apply for one (language, markets, context)."""
 
     rules: tuple[Rule, ...]
-    combined: dict[frozenset[int], re.Pattern[str] | None] = field(default_factory=dict)
+    always: tuple[int, ...] = ()          # rule indexes without anchors: their regex always runs
+    index: dict[int, int] = field(default_factory=dict)  # global rule number -> index in rules
 
 
 class Checker:
-    """Compiled rules ready to check texts (build once, reuse: :func:`get_checker` caches it)."""
+    """Compiled rules ready to check texts (build once, reuse: :func:`get_checker` caches it).
+
+    Speed: every rule has anchors, literals one of which each of its matches must contain (read from its
+    regex, see :func:`~shopradar.compliance.packs.required_literals`). One Aho–Corasick pass over the
+    normalized text finds which anchors occur; only those rules (and the few without anchors) run their
+    regular expression.
+    """
 
     def __init__(self, ruleset: RuleSet) -> None:
         self.ruleset = ruleset
         self._by_lang = ruleset.by_lang()
         self._plans: dict[tuple[str, frozenset[str], frozenset[str]], _Plan] = {}
-        self._subsets: OrderedDict[tuple[str, frozenset[str], frozenset[str], frozenset[int]],
-                                   re.Pattern[str] | None] = OrderedDict()
+        self._number = {id(r): n for n, r in enumerate(ruleset.rules)}
+        self._automaton = _build_automaton(ruleset.rules)
 
     # -- planning ---------------------------------------------------------------------------------
     def _plan(self, lang: str, markets: frozenset[str], tags: frozenset[str]) -> _Plan:
@@ -56,41 +61,20 @@ class Checker:
                 r for r in self._by_lang.get(lang, ())
                 if r.markets & markets and not (r.skip_contexts & tags)
             )
-            plan = _Plan(rules)
+            plan = _Plan(rules, tuple(i for i, r in enumerate(rules) if r.anchors is None),
+                         {self._number[id(r)]: i for i, r in enumerate(rules)})
             self._plans[key] = plan
         return plan
 
-    def _scanner(self, key: tuple[str, frozenset[str], frozenset[str]], plan: _Plan,
-                 subset: frozenset[int]) -> re.Pattern[str] | None:
-        skey = (*key, subset)
-        got = self._subsets.get(skey, False)
-        if got is not False:
-            self._subsets.move_to_end(skey)
-            return got  # type: ignore[return-value]
-        parts = [f"(?P<r{i}>{plan.rules[i].pattern})" for i in sorted(subset)]
-        try:
-            pattern: re.Pattern[str] | None = re.compile("|".join(parts))
-        except (re.error, RecursionError, OverflowError):
-            pattern = None  # e.g. a user pattern with its own named groups: fall back to one rule at a time
-        self._subsets[skey] = pattern
-        if len(self._subsets) > 2048:
-            self._subsets.popitem(last=False)
-        return pattern
-
-    def _hits(self, key: tuple[str, frozenset[str], frozenset[str]], plan: _Plan, view: str) -> set[int]:
-        remaining = frozenset(range(len(plan.rules)))
-        hits: set[int] = set()
-        while remaining:
-            scanner = self._scanner(key, plan, remaining)
-            if scanner is None:
-                hits.update(i for i in remaining if plan.rules[i].regex.search(view))
-                break
-            found = {int(m.lastgroup[1:]) for m in scanner.finditer(view) if m.lastgroup}
-            if not found:
-                break
-            hits |= found
-            remaining = remaining - found
-        return hits
+    def _anchored(self, views: list[str]) -> set[int]:
+        """Numbers of the rules one of whose anchors occurs in a view."""
+        found: set[int] = set()
+        if self._automaton is None:
+            return found
+        for view in views:
+            for _end, numbers in self._automaton.iter(view):
+                found.update(numbers)
+        return found
 
     # -- checking ---------------------------------------------------------------------------------
     def check(self, text: str, *, text_id: str = "", markets: Iterable[str] | None = None,
@@ -109,30 +93,43 @@ class Checker:
             views.append(norm.deleet)
         seen: dict[tuple[str, int, int], Finding] = {}
         counts: dict[str, int] = {}
+        excused: dict[str, list[tuple[int, int]]] = {}
+        anchored = self._anchored(views)
         for lang in (*langs, "*"):
-            key = (lang, mkts, tags)
-            plan = self._plan(*key)
+            plan = self._plan(lang, mkts, tags)
             if not plan.rules:
                 continue
-            for view in views:
-                for i in sorted(self._hits(key, plan, view)):
-                    rule = plan.rules[i]
-                    if not _gates_open(rule, view, tags):
+            if self._automaton is None:
+                todo = list(range(len(plan.rules)))
+            else:
+                todo = sorted({*plan.always, *(plan.index[n] for n in anchored if n in plan.index)})
+            for i in todo:
+                rule = plan.rules[i]
+                for view in views:
+                    if rule.regex.search(view) is None or not _gates_open(rule, view, tags):
                         continue
-                    self._collect(rule, norm, view, text_id, mkts, seen, counts)
-        out = sorted(_dedupe(list(seen.values())),
+                    self._collect(rule, norm, view, text_id, mkts, seen, counts, excused)
+        found = list(seen.values())
+        if excused:
+            # a rule that knows a phrase is innocent ("replica map", "verres à whisky") clears the same
+            # family's matches from other languages' rules on that phrase
+            found = [f for f in found
+                     if not any(a < f.end and f.start < b for a, b in excused.get(f.family, ()))]
+        out = sorted(_dedupe(found),
                      key=lambda f: (f.start, SEVERITY_RANK[f.severity], f.rule_id))
         if counts:
             out = [_with_more(f, counts) for f in out]
         return out
 
     def _collect(self, rule: Rule, norm: Normalized, view: str, text_id: str, mkts: frozenset[str],
-                 seen: dict[tuple[str, int, int], Finding], counts: dict[str, int]) -> None:
+                 seen: dict[tuple[str, int, int], Finding], counts: dict[str, int],
+                 excused: dict[str, list[tuple[int, int]]]) -> None:
         excepted = [m.span() for m in rule.exceptions.finditer(view)] if rule.exceptions else []
         listed = sum(1 for k in seen if k[0] == rule.id)
         for m in rule.regex.finditer(view):
             a, b = m.span()
             if any(ea < b and a < eb for ea, eb in excepted):
+                excused.setdefault(rule.family, []).append(norm.span(a, b))
                 continue
             start, end = norm.span(a, b)
             k = (rule.id, start, end)
@@ -210,6 +207,26 @@ def _item(item: TextItem, n: int, context: Any) -> tuple[str, str, Any]:
     if isinstance(item, tuple) and len(item) == 3:
         return str(item[0]), item[1], item[2] if item[2] is not None else context
     raise UsageError("compliance.not_text", kind=type(item).__name__)
+
+
+def _build_automaton(rules: tuple[Rule, ...]) -> Any:
+    """An Aho–Corasick automaton: anchor literal -> numbers of the rules it stands for (None without
+    pyahocorasick, in which case every rule runs its regex)."""
+    try:
+        import ahocorasick
+    except ImportError:  # pragma: no cover - the dependency is declared; keep working without it
+        return None
+    owners: dict[str, list[int]] = {}
+    for n, r in enumerate(rules):
+        for a in r.anchors or ():
+            owners.setdefault(a, []).append(n)
+    if not owners:
+        return None
+    auto = ahocorasick.Automaton()
+    for literal, numbers in owners.items():
+        auto.add_word(literal, tuple(numbers))
+    auto.make_automaton()
+    return auto
 
 
 _MARKET_CACHE: dict[tuple[str, ...] | None, frozenset[str]] = {}

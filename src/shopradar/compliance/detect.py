@@ -17,6 +17,8 @@ LATIN: tuple[str, ...] = ("en", "es", "pt", "de", "fr", "it")
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[a-z]+")
+# kanji forms used in Japanese but not in Simplified Chinese (効 vs 效, 剤 vs 剂, 薬 vs 药 …)
+_JA_KANJI = re.compile("[効剤薬広売気円楽読転発験様対関価済変実図恵悩込払営]")
 
 _STOP: dict[str, tuple[str, ...]] = {
     "en": ("the", "and", "for", "with", "your", "you", "this", "is", "it", "my", "to", "of", "our", "will", "get",
@@ -38,7 +40,8 @@ _STOP: dict[str, tuple[str, ...]] = {
            "enfants", "jours", "seulement", "aujourd", "hui", "je", "mon", "ma", "mes", "nous", "vous", "plus"),
     "it": ("il", "lo", "gli", "di", "del", "della", "e", "per", "con", "tuo", "tua", "che", "un", "una", "non",
            "senza", "dei", "delle", "nel", "nella", "sono", "molto", "pelle", "capelli", "donna", "uomo",
-           "bambini", "giorni", "solo", "oggi", "mio", "mia", "ho", "anche", "questo", "questa", "piu", "gratis"),
+           "bambini", "giorni", "solo", "oggi", "mio", "mia", "ho", "anche", "questo", "questa", "piu", "gratis",
+           "da", "in", "set", "al", "alla", "sul"),
 }
 _WEIGHT: dict[str, dict[str, float]] = {}
 for _lang, _words in _STOP.items():
@@ -65,6 +68,8 @@ def detect_langs(original: str, normalized: str) -> tuple[str, ...]:
     if _KANA.search(original):
         return ("ja", "en")
     if _HAN.search(original):
+        if _JA_KANJI.search(original):
+            return ("ja", "zh", "en")  # kanji-only Japanese ("精力剤 男性用") carries Japanese-only forms
         return ("zh", "en")
     scores = dict.fromkeys(LATIN, 0.0)
     for word in _WORD.findall(normalized[:4000]):

@@ -55,6 +55,8 @@ class Rule:
     only_if_text: re.Pattern[str] | None
     skip_contexts: frozenset[str]
     only_contexts: frozenset[str]
+    # literals one of which every match contains (for the keyword prefilter); None = always run the regex
+    anchors: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,11 +253,65 @@ def _compile_rule(spec: PackSpec, r: RuleSpec, idx: int, file: Path, lines: dict
 
     markets = frozenset(r.markets if r.markets is not None else spec.markets) & frozenset(ALL_MARKETS)
     assert r.title is not None and r.fix is not None
+    anchors = required_literals(source, min_len=2 if spec.lang in _CJK_LANGS else 3)
     return Rule(
         id=r.id, family=r.family, severity=r.severity, markets=markets,
         title=r.title.model_dump(), fix=r.fix.model_dump(), basis=tuple(r.basis), lang=spec.lang,
         pack=spec.pack, source=f"{file.name}:{line}", pattern=source, regex=regex,
         exceptions=opt("exceptions", r.exceptions), unless_text=opt("unless_text", r.unless_text),
         only_if_text=opt("only_if_text", r.only_if_text),
-        skip_contexts=frozenset(r.skip_contexts), only_contexts=frozenset(r.only_contexts),
+        skip_contexts=frozenset(r.skip_contexts), only_contexts=frozenset(r.only_contexts), anchors=anchors,
     )
+
+
+def required_literals(source: str, min_len: int = 3) -> frozenset[str] | None:
+    """Literals one of which every match of ``source`` must contain, or None when there is no such set.
+
+    Read from the regex parse tree: a run of literal characters in a mandatory position, or the union of
+    such literals over the branches of an alternation; the set whose shortest literal is longest wins.
+    """
+    try:
+        from re import _constants as C  # type: ignore[attr-defined]
+        from re import _parser as P  # type: ignore[attr-defined]
+
+        tree = P.parse(source)
+    except Exception:
+        return None
+    got = _required(list(tree), C, min_len)
+    return frozenset(got) if got else None
+
+
+def _required(items: list[Any], C: Any, min_len: int) -> set[str] | None:
+    cands: list[set[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            cands.append({"".join(run)})
+            run.clear()
+
+    for op, av in items:
+        if op is C.LITERAL:
+            run.append(chr(av))
+            continue
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            continue  # zero width: the literal run stays contiguous in the text
+        flush()
+        found: set[str] | None = None
+        if op is C.SUBPATTERN:
+            found = _required(list(av[-1]), C, min_len)
+        elif op is C.BRANCH:
+            sets = [_required(list(b), C, min_len) for b in av[1]]
+            found = None if any(x is None for x in sets) else set().union(*sets)  # type: ignore[arg-type]
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+            lo, _hi, sub = av
+            found = _required(list(sub), C, min_len) if lo >= 1 else None
+        elif op is getattr(C, "ATOMIC_GROUP", None):
+            found = _required(list(av), C, min_len)
+        if found:
+            cands.append(found)
+    flush()
+    good = [c for c in cands if c and min(len(x) for x in c) >= min_len]
+    if not good:
+        return None
+    return max(good, key=lambda c: (min(len(x) for x in c), -len(c)))
