@@ -197,3 +197,16 @@ def test_bad_input(built, warehouse) -> None:
 def test_empty_cube_is_a_clear_error(warehouse) -> None:
     with pytest.raises(DataError):
         market_view(warehouse)
+
+
+def test_mixed_currencies_refused_and_cube_unchanged(built) -> None:
+    import pyarrow as pa
+
+    before = built.count("cube_category_period")
+    built.insert("product_daily_sales", pa.table({"product_id": ["p1"], "market": ["US"], "date": [date(2024, 5, 1)],
+                                                  "currency": ["EUR"], "units": [1.0]}))
+    with pytest.raises(DataError, match="EUR"):
+        refresh_cube(built)
+    with pytest.raises(DataError, match="USD"):
+        build_cube(built)
+    assert built.count("cube_category_period") == before
