@@ -55,7 +55,8 @@ def config_for(rows: int, markets: tuple[str, ...], seed: int) -> SimConfig:
     return preset("bench", markets=markets, products=per_market, shops=max(1, per_market // 6), seed=seed)
 
 
-def run(rows: int, to: str, workdir: Path, markets: tuple[str, ...], seed: int) -> dict[str, float]:
+def run(rows: int, to: str, workdir: Path, markets: tuple[str, ...], seed: int,
+        memory_limit: str | None = None) -> dict[str, float]:
     cfg = config_for(rows, markets, seed)
     target = workdir / f"run-{rows}"
     t0 = time.perf_counter()
@@ -63,7 +64,7 @@ def run(rows: int, to: str, workdir: Path, markets: tuple[str, ...], seed: int) 
         if to == "parquet":
             summary = simulate_to_parquet(cfg, target)
         else:
-            with Warehouse.open(target.with_suffix(".duckdb")) as wh:
+            with Warehouse.open(target.with_suffix(".duckdb"), memory_limit=memory_limit) as wh:
                 summary = simulate(wh, cfg)
     secs = time.perf_counter() - t0
     snaps = summary.rows.get("product_snapshot", 0)
@@ -90,17 +91,19 @@ def main() -> None:
     ap.add_argument("--markets", default=",".join(MARKETS))
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-baseline", action="store_true", help="skip the baseline run at a tenth of the size")
+    ap.add_argument("--memory-limit", default=None, help="DuckDB memory_limit for --to warehouse, e.g. 1GB")
     ap.add_argument("--dir", type=Path, default=None, help="work folder (default: a temporary one)")
     args = ap.parse_args()
     markets = tuple(args.markets.split(","))
     workdir = Path(tempfile.mkdtemp(prefix="simbench-", dir=args.dir))
     try:
-        print(f"simulate → {args.to}, markets {','.join(markets)}, 365 days; cpu count {psutil.cpu_count()}")
+        limit = f", DuckDB memory_limit {args.memory_limit}" if args.memory_limit and args.to == "warehouse" else ""
+        print(f"simulate → {args.to}{limit}, markets {','.join(markets)}, 365 days; cpu count {psutil.cpu_count()}")
         base = None
         if not args.no_baseline:
-            base = run(args.rows // 10, args.to, workdir, markets, args.seed)
+            base = run(args.rows // 10, args.to, workdir, markets, args.seed, args.memory_limit)
             show("baseline", base)
-        big = run(args.rows, args.to, workdir, markets, args.seed)
+        big = run(args.rows, args.to, workdir, markets, args.seed, args.memory_limit)
         show("target", big)
         if base:
             speed = big["snap_per_s"] / base["snap_per_s"]

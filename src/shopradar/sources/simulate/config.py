@@ -141,11 +141,11 @@ PRESETS: dict[str, dict[str, Any]] = {
     "demo": {"markets": ("US", "GB"), "days": 365, "products": 600, "shops": 120, "categories": 14},
     # a quick one for tests and trying things out
     "tiny": {"markets": ("US",), "days": 60, "products": 120, "shops": 30, "categories": 6},
-    # ~10^7 product snapshots (bench): 28k products × 365 days × ~0.94 observed
-    "bench": {"markets": ("US", "GB", "ID"), "days": 365, "products": 9_800, "shops": 1_500},
+    # ~10^7 product snapshots (bench): 46k products × 365 days × ~0.6 observed (launches, exits, misses)
+    "bench": {"markets": ("US", "GB", "ID"), "days": 365, "products": 15_300, "shops": 2_550},
     # ~10^8 product snapshots to Parquet
-    "large": {"markets": ("US", "GB", "DE", "MX", "ID", "TH", "VN", "MY"), "days": 365, "products": 36_500,
-              "shops": 5_000},
+    "large": {"markets": ("US", "GB", "DE", "MX", "ID", "TH", "VN", "MY"), "days": 365, "products": 57_100,
+              "shops": 9_500},
 }
 
 
