@@ -55,16 +55,18 @@ class FileResult:
 
 
 class _Stage:
-    """A temporary table holding one target's rows of the file (typed like the target)."""
+    """One target's rows of the file, typed like the target: in memory while small, then in a temp table."""
+
+    SPILL_ROWS = 200_000
 
     def __init__(self, wh: Warehouse, table: str) -> None:
         self.wh = wh
         self.table = table
         self.spec = table_spec(table)
         self.name = f"_ingest_{table}_{uuid.uuid4().hex[:8]}"
-        schema = self.spec.ibis_schema().to_pyarrow().append(pa.field(LINE, pa.int64()))
-        self.arrow_schema = schema
-        wh.con.create_table(self.name, schema=ibis.Schema.from_pyarrow(schema), temp=True)
+        self.arrow_schema = self.spec.ibis_schema().to_pyarrow().append(pa.field(LINE, pa.int64()))
+        self.pending: list[pa.Table] = []
+        self.spilled = False
         self.rows = 0
         self.multi = False   # several rows per input record
 
@@ -80,18 +82,35 @@ class _Stage:
                 arrays.append(pc.cast(cols[fld.name], fld.type))
             else:
                 arrays.append(pa.nulls(n, fld.type))
-        self.wh.con.insert(self.name, ibis.memtable(pa.Table.from_arrays(arrays, schema=self.arrow_schema)))
+        self.pending.append(pa.Table.from_arrays(arrays, schema=self.arrow_schema))
         self.rows += n
+        if sum(t.num_rows for t in self.pending) >= self.SPILL_ROWS:
+            self._spill()
+
+    def _spill(self) -> None:
+        if not self.spilled:
+            self.wh.con.create_table(self.name, schema=ibis.Schema.from_pyarrow(self.arrow_schema), temp=True)
+            self.spilled = True
+        if self.pending:
+            self.wh.con.insert(self.name, ibis.memtable(pa.concat_tables(self.pending)))
+            self.pending = []
 
     def commit(self) -> tuple[int, int]:
         """Insert the new rows into the target; returns (records loaded, records staged)."""
         if self.rows == 0:
             return 0, 0
         con = self.wh.con
-        s = con.table(self.name)
         key = list(self.spec.key)
-        staged_lines = int(s[LINE].nunique().execute()) if self.multi else self.rows
-        distinct = int(s.select(*key).distinct().count().execute())
+        if self.spilled:
+            self._spill()
+            s = con.table(self.name)
+            staged_lines = int(s[LINE].nunique().execute()) if self.multi else self.rows
+            distinct = int(s.select(*key).distinct().count().execute())
+        else:
+            arrow = pa.concat_tables(self.pending)
+            staged_lines = len(pc.unique(arrow.column(LINE))) if self.multi else self.rows
+            distinct = arrow.group_by(key).aggregate([]).num_rows
+            s = ibis.memtable(arrow)
         first = s
         if distinct != self.rows:
             ranked = s.mutate(_rn=ibis.row_number().over(group_by=[s[k] for k in key], order_by=s[LINE]))
@@ -99,6 +118,13 @@ class _Stage:
         existing = self.wh.table(self.table).select(*key)
         new = first.anti_join(existing, key)
         cols = [c.name for c in self.spec.columns]
+        if not self.spilled:
+            # small: fetch the new rows and insert them (two round trips instead of four)
+            fresh = new.select(*cols, LINE).to_pyarrow()
+            loaded = len(pc.unique(fresh.column(LINE))) if self.multi else fresh.num_rows
+            if fresh.num_rows:
+                self.wh.insert(self.table, fresh.drop_columns([LINE]))
+            return loaded, staged_lines
         if self.multi:
             loaded_lines = int(new[LINE].nunique().execute())
             con.insert(self.table, new.select(*cols))
@@ -108,7 +134,8 @@ class _Stage:
         return self.wh.count(self.table) - before, staged_lines
 
     def drop(self) -> None:
-        self.wh.con.drop_table(self.name, force=True)
+        if self.spilled:
+            self.wh.con.drop_table(self.name, force=True)
 
 
 def _record_json(batch: pa.Table, mask: pa.Array) -> list[str]:
