@@ -251,7 +251,9 @@ def sec_channels(ctx: Ctx) -> dict[str, Any]:
     table = table_of(ctx, rows, [("channel", "text"), ("units", "num"), ("share", "pct")])
     for r, row in zip(rows, table["rows"], strict=True):
         row[0]["text"] = ctx.tr(f"report.channel.{r['channel']}")
-    return {"segments": segs, "table": table, "empty": not any(r["units"] for r in rows)}
+    if not any(r["units"] for r in rows):
+        return {"unavailable": ctx.tr("report.channels.none"), "empty": True}
+    return {"segments": segs, "table": table, "empty": False}
 
 
 def sec_concentration(ctx: Ctx) -> dict[str, Any]:
