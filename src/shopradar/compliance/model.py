@@ -141,7 +141,7 @@ class PackSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     pack: str = Field(pattern=r"^[a-z0-9][a-z0-9_.\-]*$")
     lang: Literal["en", "zh", "es", "pt", "de", "fr", "it", "ja", "*"]
-    markets: list[str] = Field(default_factory=lambda: ["ALL"])
+    markets: list[str] = Field(default_factory=lambda: list(ALL_MARKETS))
     title: _Text
     lists: dict[str, list[str]] = Field(default_factory=dict)
     rules: list[RuleSpec] = Field(default_factory=list)
