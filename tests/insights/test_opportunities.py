@@ -204,3 +204,36 @@ def test_bad_input(warehouse, market, tmp_path: Path) -> None:
                            "content_fit", "price_gap", "season")}
     with pytest.raises(ConfigError):
         opportunities(warehouse, weights=zero)
+
+
+def _row(**over):
+    from shopradar.insights.weights import COMPONENTS
+
+    row = {f"s_{c}": 0.2 for c in COMPONENTS} | {f"c_{c}": 1.0 for c in COMPONENTS}
+    row.update(gmv_usd_month=50_000.0, growth=0.1, gmv_per_product=5_000.0, gmv_per_shop=9_000.0, cr5=0.3,
+               hhi=0.1, entrants_ok=4, entrants=5, content_share=0.5, demand_supply=2.0, months_to_peak=3,
+               compliance_risk=None, margin_rate=None, score=80.0, s_compliance=0.0)
+    row.update(over)
+    return row
+
+
+def test_explanation_does_not_call_a_concentrated_niche_open() -> None:
+    from shopradar.insights.opportunities import explain
+    from shopradar.insights.weights import default_weights
+
+    w = default_weights()
+    open_niche = _row(s_concentration=0.9, c_concentration=30.0, cr5=0.3)
+    locked = _row(s_concentration=0.9, c_concentration=30.0, cr5=1.0)
+    assert "not locked" in explain(open_niche, 1, "US · X", w, "en", 1000.0)
+    assert "not locked" not in explain(locked, 1, "US · X", w, "en", 1000.0)
+
+
+def test_explanation_needs_several_entrants_to_praise_their_success() -> None:
+    from shopradar.insights.opportunities import explain
+    from shopradar.insights.weights import default_weights
+
+    w = default_weights()
+    many = _row(s_entrant_success=0.95, c_entrant_success=40.0, entrants=5, entrants_ok=4)
+    one = _row(s_entrant_success=0.95, c_entrant_success=40.0, entrants=1, entrants_ok=1)
+    assert "4 of 5" in explain(many, 1, "US · X", w, "en", 1000.0)
+    assert "1 of 1" not in explain(one, 1, "US · X", w, "en", 1000.0)

@@ -378,11 +378,27 @@ def _phrase(c: str, r: dict[str, Any], lang: str, threshold: float, strong: bool
     return t(f"insights.opp.{'why' if strong else 'watch'}.{c}", lang=lang, **params)
 
 
+# A component's score is relative to the niches compared; a sentence only calls it a strength
+# when the absolute figure supports the words too (no "not locked" when five shops hold 90%,
+# no "entrants succeed" from one entrant).
+_MAX_CR5_OPEN = 0.6
+_MIN_ENTRANTS = 3
+
+
+def _claim_holds(c: str, r: dict[str, Any]) -> bool:
+    if c == "concentration":
+        return r.get("cr5") is not None and r["cr5"] < _MAX_CR5_OPEN
+    if c == "entrant_success":
+        return (r.get("entrants") or 0) >= _MIN_ENTRANTS
+    return True
+
+
 def explain(r: dict[str, Any], rank: int, label: str, w: dict[str, float], lang: str, threshold: float) -> str:
     """One sentence: the niche, its two strongest weighted components and the weakest one to watch."""
     positive = [c for c in COMPONENTS if c != "compliance" and w[c] > 0 and r.get(f"s_{c}") is not None
                 and not (c == "entrant_success" and not r["entrants"]) and not (c == "growth" and r["growth"] is None)]
-    strong = [c for c in sorted(positive, key=lambda c: -(r[f"c_{c}"] or 0.0)) if r[f"s_{c}"] > 0.5][:2]
+    strong = [c for c in sorted(positive, key=lambda c: -(r[f"c_{c}"] or 0.0))
+              if r[f"s_{c}"] > 0.5 and _claim_holds(c, r)][:2]
     weak_c = min(positive, key=lambda c: r[f"s_{c}"]) if positive else None
     watch = ""
     if r.get("s_compliance") and w["compliance"] > 0:
