@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
 from rich.table import Table as RichTable
 
 from shopradar.cli.app import app, h
@@ -25,9 +26,21 @@ def status_cmd(db: DbOpt = None, lang: LangOpt = None) -> None:
         if name != "schema_version":
             tables.add_row(name, format_cell(n))
     console.print(tables)
-    print_table(rep.markets, title=t("status.title.markets"))
-    print_table(rep.runs, title=t("status.title.runs"))
+    print_table(rep.markets, title=t("status.title.markets"), labels=_labels(rep.markets))
+    runs = rep.runs.set_column(rep.runs.schema.get_field_index("source"), "source",
+                               pa.array([_short(s) for s in rep.runs.column("source").to_pylist()], pa.string()))
+    print_table(runs, title=t("status.title.runs"), labels=_labels(runs))
     if rep.quarantine.num_rows:
-        print_table(rep.quarantine, title=t("status.title.quarantine"))
+        print_table(rep.quarantine, title=t("status.title.quarantine"), labels=_labels(rep.quarantine))
     if rep.snapshot_issues.num_rows:
-        print_table(rep.snapshot_issues, title=t("status.title.flags"))
+        print_table(rep.snapshot_issues, title=t("status.title.flags"), labels=_labels(rep.snapshot_issues))
+
+
+def _labels(table: pa.Table) -> dict[str, str]:
+    return {name: t(f"status.col.{name}") for name in table.column_names}
+
+
+def _short(text: str | None, width: int = 48) -> str:
+    if not text:
+        return ""
+    return text if len(text) <= width else text[: width - 1] + "…"
