@@ -29,7 +29,6 @@ import ibis
 from shopradar.estimate import flags as F
 from shopradar.estimate.reference import DAY
 
-_SHIFT = 1 << 34  # anchor keys pack (row number, 2 × value) into one int64
 BIG = 1e18
 #: an interval longer than this (seconds) is a gap
 GAP_SECONDS = 1.5 * DAY
@@ -39,7 +38,7 @@ LAUNCH_WINDOW = 31 * DAY
 
 def _w(frame: tuple[int | None, int | None] | None = None) -> ibis.expr.builders.LegacyWindowBuilder:
     kw = {} if frame is None else {"rows": frame}
-    return ibis.window(group_by="product_id", order_by=["x", "observed_at"], **kw)
+    return ibis.window(group_by="pk", order_by="observed_at", **kw)
 
 
 def drop_crawl_errors(obs: ibis.Table) -> ibis.Table:
@@ -68,14 +67,16 @@ def add_launch_rows(obs: ibis.Table, products: ibis.Table) -> ibis.Table:
     """Add a zero reading at the start of the listing date for products whose listing date lies
     shortly before their first crawl (the counter starts at 0 when a product is listed)."""
     first = obs.group_by("product_id").aggregate(
-        f_x=obs.x.min(), f_lo=obs.lo.argmin(obs.x), f_market=obs.market.argmin(obs.x),
+        f_x=obs.x.min(), f_at=obs.observed_at.min(), f_pk=obs.pk.arbitrary(), f_lo=obs.lo.argmin(obs.x),
+        f_market=obs.market.argmin(obs.x),
         f_cur=obs.currency.argmin(obs.x), f_src=obs.source.argmin(obs.x))
     p = products.select(l_pid=products.product_id, l_day=products.launch_date.delta(ibis.date(1970, 1, 1), unit="day"))
     j = first.join(p, first.product_id == p.l_pid)
     lx = j.l_day.cast("float64") * DAY
     j = j.filter(j.l_day.notnull() & (lx < j.f_x) & ((j.f_x - lx) <= LAUNCH_WINDOW) & (j.f_lo >= 0))
     virtual = j.select(
-        product_id=j.product_id, market=j.f_market, observed_at=ibis.null("timestamp"),
+        product_id=j.product_id, pk=j.f_pk, market=j.f_market,
+        observed_at=j.f_at - (j.f_x - lx).cast("int64").as_interval("s"),
         x=j.l_day.cast("float64") * DAY, lo=ibis.literal(0, "int64"), up=ibis.literal(0, "int64"),
         px=ibis.null("float64"), currency=j.f_cur, status=ibis.literal("launch"), source=j.f_src,
         virtual=ibis.literal(True),
@@ -84,24 +85,35 @@ def add_launch_rows(obs: ibis.Table, products: ibis.Table) -> ibis.Table:
     return real.union(virtual.cast(real.schema()))
 
 
-def _unpack(key: ibis.IntegerValue) -> ibis.FloatingValue:
-    return (key % _SHIFT).cast("float64") / 2.0
+_VBITS = 1 << 37  # anchor keys pack (minutes since 2000, 2 × value) into one int64
+_ORIGIN = 946_684_800.0  # 2000-01-01 in seconds since 1970
 
 
-def _point(lo: ibis.Value, up: ibis.Value, x: ibis.Value, seg: ibis.Value,
-           kp: ibis.Value, tp: ibis.Value, sp: ibis.Value, kn: ibis.Value, tn: ibis.Value, sn: ibis.Value,
-           a1: ibis.Value, t1: ibis.Value, an: ibis.Value, tnn: ibis.Value, rate: ibis.Value,
+def _key_t(key: ibis.IntegerValue) -> ibis.FloatingValue:
+    return (key // _VBITS).cast("float64") * 60.0 + _ORIGIN
+
+
+def _key_v(key: ibis.IntegerValue) -> ibis.FloatingValue:
+    return (key % _VBITS).cast("float64") / 2.0
+
+
+def _point(lo: ibis.Value, up: ibis.Value, x: ibis.Value, has_p: ibis.Value, kp: ibis.Value, has_n: ibis.Value,
+           kn: ibis.Value, ext: ibis.Value, kf: ibis.Value, kl: ibis.Value,
            ) -> tuple[ibis.FloatingValue, ibis.FloatingValue]:
-    """Point estimate and its variance for a reading (see the module docstring)."""
+    """Point estimate and its variance for a reading (see the module docstring).
+
+    ``kp``/``kn``: the anchors before and after the reading (valid when ``has_p``/``has_n``);
+    ``kf``/``kl``: the product's first and last anchors, used to extrapolate when ``ext``.
+    """
     lof = lo.cast("float64")
     upf = up.cast("float64")
-    has_p = kp.notnull() & (sp == seg)
-    has_n = kn.notnull() & (sn == seg)
-    vp, vn = _unpack(kp), _unpack(kn)
-    phi = (x - tp) / (tn - tp)
+    tp, vp, tn, vn = _key_t(kp), _key_v(kp), _key_t(kn), _key_v(kn)
+    tf, vf, tl, vl = _key_t(kf), _key_v(kf), _key_t(kl), _key_v(kl)
+    rate = ibis.ifelse(ext & (tl > tf), (vl - vf) / (tl - tf), ibis.null("float64"))
+    phi = ibis.greatest(ibis.least((x - tp) / ibis.greatest(tn - tp, 1.0), 1.0), 0.0)
     interp = vp + (vn - vp) * phi
-    fwd = ibis.coalesce(an + rate * (x - tnn), vp)
-    back = ibis.coalesce(a1 - rate * (t1 - x), vn)
+    fwd = ibis.coalesce(vl + rate * (x - tl), vp)
+    back = ibis.coalesce(vf - rate * (tf - x), vn)
     mid = ibis.ifelse(upf.notnull(), (lof + upf) / 2.0, lof)
     raw = ibis.cases((has_p & has_n, interp), (has_p, fwd), (has_n, back), else_=mid)
     clipped = ibis.greatest(lof, ibis.ifelse(upf.notnull(), ibis.least(raw, upf), raw))
@@ -130,50 +142,41 @@ def intervals(obs: ibis.Table) -> ibis.Table:
     upf_big = obs.up.cast("float64").fill_null(BIG)
     a = obs.mutate(
         p_lo=obs.lo.lag().over(w), p_up=obs.up.lag().over(w), p_x=obs.x.lag().over(w),
+        p_at=obs.observed_at.lag().over(w), pp_has=obs.lo.lag(2).over(w).notnull(),
         p_px=obs.px.lag().over(w), pp_px=obs.px.lag(2).over(w), n_px=obs.px.lead().over(w),
-        p_virtual=obs.virtual.lag().over(w),
-        p_has=obs.lo.lag().over(w).notnull(), is_last=obs.lo.lead().over(w).isnull(),
-        seq=ibis.row_number().over(w),
+        p_virtual=obs.virtual.lag().over(w), is_last=obs.lo.lead().over(w).isnull(),
     )
+    p_has = a.p_lo.notnull()
     p_lof = a.p_lo.cast("float64")
     p_upf_big = a.p_up.cast("float64").fill_null(BIG)
-    fell = a.p_has & (upf_big < p_lof)
+    fell = p_has & (upf_big < p_lof)
     reset = fell & (upf_big < 0.5 * p_lof)
-    decrease = fell & ~reset
-    step = a.p_has & ~fell & (lof > p_lof)
+    step = p_has & ~fell & (lof > p_lof)
     anchor_v = (ibis.least(p_upf_big, lof - 1.0) + lof) / 2.0
-    a = a.mutate(newseg=(~a.p_has | fell).cast("int64"), reset=reset, decrease=decrease, step=step,
-                 anchor_v=anchor_v, anchor_t=(a.p_x + a.x) / 2.0)
-    b = a.mutate(seg=a.newseg.sum().over(_w((None, 0))))
-    key = ibis.ifelse(b.step, b.seq.cast("int64") * _SHIFT + (b.anchor_v * 2.0).round().cast("int64"),
-                      ibis.null("int64"))
-    c = b.mutate(ka=key, ta=ibis.ifelse(b.step, b.anchor_t, ibis.null("float64")),
-                 sa=ibis.ifelse(b.step, b.seg, ibis.null("int64")))
-    cur, prev, nxt, nxt0 = _w((None, 0)), _w((None, -1)), _w((1, None)), _w((0, None))
-    d = c.mutate(
-        kp=c.ka.max().over(cur), tp=c.ta.max().over(cur), sp=c.sa.max().over(cur),
-        kpp=c.ka.max().over(prev), tpp=c.ta.max().over(prev), spp=c.sa.max().over(prev),
-        kn=c.ka.min().over(nxt), tn=c.ta.min().over(nxt), sn=c.sa.min().over(nxt),
-        knp=c.ka.min().over(nxt0), tnp=c.ta.min().over(nxt0), snp=c.sa.min().over(nxt0),
+    anchor_t = (a.p_x + a.x) / 2.0
+    key = ibis.ifelse(step, ((anchor_t - _ORIGIN) / 60.0).round().cast("int64") * _VBITS
+                      + (anchor_v * 2.0).round().cast("int64"), ibis.null("int64"))
+    a = a.mutate(p_has=p_has, reset=reset, decrease=fell & ~reset, ka=key,
+                 segx=ibis.ifelse(~p_has | fell, a.x, ibis.null("float64")))
+    d = a.mutate(
+        kp=a.ka.max().over(_w((None, 0))), kpp=a.ka.max().over(_w((None, -1))), kn=a.ka.min().over(_w((1, None))),
+        sx=a.segx.max().over(_w((None, 0))), nsx=a.segx.min().over(_w((1, None))),
+        kf=a.ka.min().over(_w((None, None))), kl=a.ka.max().over(_w((None, None))),
     )
-    anchors = c.filter(c.step)
-    seg = anchors.group_by(["product_id", "seg"]).aggregate(
-        g_a1=anchors.anchor_v.argmin(anchors.anchor_t), g_t1=anchors.anchor_t.min(),
-        g_an=anchors.anchor_v.argmax(anchors.anchor_t), g_tn=anchors.anchor_t.max(), g_n=anchors.count(),
-    ).rename(g_pid="product_id", g_seg="seg")
-    seg = seg.mutate(g_rate=ibis.ifelse((seg.g_n >= 2) & (seg.g_tn > seg.g_t1),
-                                        (seg.g_an - seg.g_a1) / (seg.g_tn - seg.g_t1), ibis.null("float64")))
-    d = d.left_join(seg, [d.product_id == seg.g_pid, d.seg == seg.g_seg]).drop("g_pid", "g_seg")
-    c1, v1 = _point(d.lo, d.up, d.x, d.seg, d.kp, d.tp, d.sp, d.kn, d.tn, d.sn,
-                    d.g_a1, d.g_t1, d.g_an, d.g_tn, d.g_rate)
-    c0, v0 = _point(d.p_lo, d.p_up, d.p_x, d.seg, d.kpp, d.tpp, d.spp, d.knp, d.tnp, d.snp,
-                    d.g_a1, d.g_t1, d.g_an, d.g_tn, d.g_rate)
+    before_next = (d.nsx.isnull() | (_key_t(d.kn) < d.nsx))
+    has_p = d.kp.notnull() & (_key_t(d.kp) > d.sx)
+    has_n = d.kn.notnull() & before_next
+    knp = ibis.coalesce(d.ka, d.kn)
+    has_pp = d.kpp.notnull() & (_key_t(d.kpp) > d.sx)
+    has_np = knp.notnull() & (d.nsx.isnull() | (_key_t(knp) < d.nsx))
+    ext = (d.kf.notnull() & (_key_t(d.kf) > d.sx) & (d.nsx.isnull() | (_key_t(d.kl) < d.nsx)))
+    c1, v1 = _point(d.lo, d.up, d.x, has_p, d.kp, has_n, d.kn, ext, d.kf, d.kl)
+    c0, v0 = _point(d.p_lo, d.p_up, d.p_x, has_pp, d.kpp, has_np, knp, ext, d.kf, d.kl)
     e = d.filter(d.p_has).mutate(c1=c1, v1=v1, c0=c0, v0=v0)
     normal = ~e.reset & ~e.decrease
     u = ibis.cases((e.reset, e.c1), (e.decrease, 0.0), else_=ibis.greatest(e.c1 - e.c0, 0.0))
     hard_lo = ibis.cases((e.reset, e.lo.cast("float64")), (e.decrease, 0.0),
-                         else_=ibis.greatest(e.lo.cast("float64") - e.p_up.cast("float64").fill_null(0.0), 0.0)
-                         .fill_null(0.0))
+                         else_=ibis.greatest(e.lo.cast("float64") - e.p_up.cast("float64"), 0.0).fill_null(0.0))
     hard_hi = ibis.cases((e.reset, e.up.cast("float64")), (e.decrease, 0.0),
                          else_=e.up.cast("float64") - e.p_lo.cast("float64"))
     rounded = (e.up != e.lo) | (e.p_up != e.p_lo)
@@ -192,11 +195,11 @@ def intervals(obs: ibis.Table) -> ibis.Table:
         + ibis.ifelse((p0 != p1).fill_null(False), F.PRICE_CHANGE, 0)
     )
     return e.select(
-        "product_id", "market", "currency", "seg", "seq", "is_last", "observed_at", "source",
-        x0=e.p_x, x1=ibis.greatest(e.x, e.p_x), lo0=e.p_lo, up0=e.p_up, lo1=e.lo, up1=e.up,
+        "product_id", "market", "currency", "is_last", "observed_at", "source",
+        observed_from=e.p_at, x0=e.p_x, x1=ibis.greatest(e.x, e.p_x), lo0=e.p_lo, up0=e.p_up, lo1=e.lo, up1=e.up,
         c0=ibis.ifelse(normal, e.c0, ibis.ifelse(e.reset, 0.0, e.c1)), c1=e.c1,
         sd0=ibis.ifelse(normal, e.v0, 0.0).sqrt(), sd1=e.v1.sqrt(),
-        u=u, hard_lo=hard_lo, hard_hi=hard_hi, p0=p0, p1=p1, first=(e.seq == 1) & ~e.p_virtual,
+        u=u, hard_lo=hard_lo, hard_hi=hard_hi, p0=p0, p1=p1, first=~e.pp_has & ~e.p_virtual,
         iflags=iflags.cast("int64"),
         reset=e.reset, decrease=e.decrease,
     )

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import ibis
 import pyarrow as pa
@@ -112,40 +113,14 @@ def estimate(wh: Warehouse, products: Iterable[str] | None = None, full: bool = 
     return summary
 
 
-def _run(wh: Warehouse, _temp: _Temps, scope_expr: ibis.Table | None, current: ibis.Table, ref_fp: int, now: object,
+def _run(wh: Warehouse, _temp: _Temps, scope_expr: ibis.Table | None, current: ibis.Table, ref_fp: int, now: datetime,
          run: Run, summary: EstimateSummary, progress: ProgressFn, steps: int, z: float) -> None:
     snaps = wh.table("product_snapshot")
     scope = None
     if scope_expr is not None:
         scope = _temp("scope", scope_expr)
         snaps = snaps.filter(snaps.product_id.isin(scope.product_id))
-    # -- reference tables -------------------------------------------------------------------------
-    rng = snaps.aggregate(lo=snaps.observed_at.min(), hi=snaps.observed_at.max()).to_pyarrow().to_pylist()[0]
-    products_t = wh.table("product")
-    if rng["lo"] is None:
-        first_day = last_day = reference.day_number(now.date())  # type: ignore[attr-defined]
-    else:
-        first_day = reference.day_number(rng["lo"].date()) - 32
-        last_day = reference.day_number(min(rng["hi"], now).date()) + 1  # type: ignore[type-var]
-    offsets = ibis.memtable(reference.offset_table(reference.market_zones(wh), first_day, last_day))
-    rates = reference.latest_rates(wh)
-    rates_t = ibis.memtable(pa.table({"r_currency": pa.array(list(rates), pa.string()),
-                                      "r_rate": pa.array(list(rates.values()), pa.float64())}))
-    need = snaps.filter(snaps.sold_lower.isnull() & snaps.sold_text.notnull()).select("sold_text").distinct()
-    texts = [r for r in need.sold_text.to_pyarrow().to_pylist() if r is not None]
-    parsed = ibis.memtable(reference.parsed_texts(texts)) if texts else None
-    fx = _temp("fx", ibis.memtable(reference.fx_table(wh, first_day, last_day)))
-    progress("estimate.step.validate", 1, steps)
-    # -- 1. validate ----------------------------------------------------------------------------------
-    prep = _temp("prep", prepare(snaps, parsed=parsed, offsets=offsets, rates=rates_t, now=now))  # type: ignore[arg-type]
-    good = prep.filter(prep.issue.isnull()).select(
-        "product_id", "market", "observed_at", "x", "lo", "up", "px", "currency", "status", "source")
-    good = good.mutate(virtual=ibis.literal(False))
-    with_launch = curve.add_launch_rows(good, products_t)
-    progress("estimate.step.curve", 2, steps)
-    # -- 2. crawl errors, intervals -----------------------------------------------------------------
-    obs = _temp("obs", curve.drop_crawl_errors(with_launch))
-    iv = _temp("iv", curve.intervals(obs.filter(~obs.crawl_error)))
+    prep, obs, iv, fx = _intervals(wh, _temp, snaps, now, progress, steps)  # type: ignore[arg-type]
     progress("estimate.step.days", 3, steps)
     # -- 3. days, months, channels ------------------------------------------------------------------------
     dy = _temp("days", daily.days(daily.pieces(iv, z=z)))
@@ -179,6 +154,59 @@ def _run(wh: Warehouse, _temp: _Temps, scope_expr: ibis.Table | None, current: i
     summary.days_written = int(written.filter(written.run_id == run.run_id).count().execute())
     by_flag = issues.group_by("flag").aggregate(n=issues.count()).to_pyarrow().to_pylist()
     summary.issues = {r["flag"]: int(r["n"]) for r in by_flag}
+
+
+def _intervals(wh: Warehouse, _temp: _Temps, snaps: ibis.Table, now: datetime, progress: ProgressFn,
+               steps: int) -> tuple[ibis.Table, ibis.Table, ibis.Table, ibis.Table]:
+    """Steps 1–2 as temp tables: validated snapshots, readings (with crawl errors marked), intervals, FX."""
+    rng = snaps.aggregate(lo=snaps.observed_at.min(), hi=snaps.observed_at.max()).to_pyarrow().to_pylist()[0]
+    products_t = wh.table("product")
+    if rng["lo"] is None:
+        first_day = last_day = reference.day_number(now.date())
+    else:
+        first_day = reference.day_number(rng["lo"].date()) - 32
+        last_day = reference.day_number(min(rng["hi"], now).date()) + 1
+    offsets = ibis.memtable(reference.offset_table(reference.market_zones(wh), first_day, last_day))
+    rates = reference.latest_rates(wh)
+    rates_t = ibis.memtable(pa.table({"r_currency": pa.array(list(rates), pa.string()),
+                                      "r_rate": pa.array(list(rates.values()), pa.float64())}))
+    need = snaps.filter(snaps.sold_lower.isnull() & snaps.sold_text.notnull()).select("sold_text").distinct()
+    texts = [r for r in need.sold_text.to_pyarrow().to_pylist() if r is not None]
+    parsed = ibis.memtable(reference.parsed_texts(texts)) if texts else None
+    fx = _temp("fx", ibis.memtable(reference.fx_table(wh, first_day, last_day)))
+    progress("estimate.step.validate", 1, steps)
+    # -- 1. validate ----------------------------------------------------------------------------------
+    prep = _temp("prep", prepare(snaps, parsed=parsed, offsets=offsets, rates=rates_t, now=now))
+    good = prep.filter(prep.issue.isnull()).select(
+        "product_id", "pk", "market", "observed_at", "x", "lo", "up", "px", "currency", "status", "source")
+    good = good.mutate(virtual=ibis.literal(False))
+    with_launch = curve.add_launch_rows(good, products_t)
+    progress("estimate.step.curve", 2, steps)
+    # -- 2. crawl errors, intervals -----------------------------------------------------------------
+    obs = _temp("obs", curve.drop_crawl_errors(with_launch))
+    iv = _temp("iv", curve.intervals(obs.filter(~obs.crawl_error)))
+    return prep, obs, iv, fx
+
+
+def crawl_intervals(wh: Warehouse, products: Iterable[str] | None = None) -> pa.Table:
+    """The crawl intervals behind the estimate (nothing is written): per product and pair of
+    consecutive usable readings, the units between them (``units``) and the bounds the two
+    readings' rounding allow (``units_lower``/``units_upper``; upper null when a reading is open,
+    e.g. "10K+"), with the interval's flags."""
+    temps = _Temps(wh)
+    snaps = wh.table("product_snapshot")
+    if products is not None:
+        ids = sorted({str(p) for p in products})
+        snaps = snaps.filter(snaps.product_id.isin(ids))
+    try:
+        _, _, iv, _ = _intervals(wh, temps, snaps, utcnow(), no_progress, 1)
+        out = iv.select(
+            "product_id", "observed_from", observed_to=iv.observed_at, units=iv.u,
+            units_lower=iv.hard_lo, units_upper=iv.hard_hi, flags=F.flags_text(iv.iflags),
+        ).order_by(["product_id", "observed_to"])
+        return out.to_pyarrow()
+    finally:
+        temps.clear()
 
 
 def _issues(prep: ibis.Table, obs: ibis.Table, iv: ibis.Table, run_id: str) -> ibis.Table:

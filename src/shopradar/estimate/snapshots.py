@@ -57,6 +57,7 @@ def prepare(snaps: ibis.Table, *, parsed: ibis.Table | None, offsets: ibis.Table
         else_=ibis.null("string"),
     )
     s = s.mutate(
+        pk=s.product_id.hash().cast("int64"),
         x=s.observed_at.epoch_seconds().cast("float64") + s.o_offset.fill_null(0.0),
         issue=issue,
         price_issue=price_issue,
