@@ -63,6 +63,9 @@ _MARKS: dict[str, str] = {
 }
 
 
+_MARK_SET = frozenset(_MARKS)
+
+
 def detect_langs(original: str, normalized: str) -> tuple[str, ...]:
     """Languages whose rules should run on this text, most likely first."""
     if _KANA.search(original):
@@ -78,12 +81,11 @@ def detect_langs(original: str, normalized: str) -> tuple[str, ...]:
             for lang, s in w.items():
                 scores[lang] += s
     if not original.isascii():
-        for ch in original[:4000]:
-            owners = _MARKS.get(ch.lower())
-            if owners:
-                split = owners.split()
-                for lang in split:
-                    scores[lang] += 1.5 / len(split)
+        head = original[:4000].lower()
+        for ch in _MARK_SET.intersection(head):
+            split = _MARKS[ch].split()
+            for lang in split:
+                scores[lang] += 1.5 * head.count(ch) / len(split)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     _best, top = ranked[0]
     if top < 2.0:

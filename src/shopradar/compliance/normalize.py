@@ -34,7 +34,20 @@ _CONFUSABLES = {
     "χ": "x", "η": "n",
 }
 
-_CHAR_CACHE: dict[str, str] = {}
+class _Table(dict):
+    """ord -> normalized text, filled on first sight of a character (str.translate looks it up in C)."""
+
+    def __missing__(self, code: int) -> str:
+        value = _norm_char(chr(code))
+        if len(self) < 200_000:
+            self[code] = value
+            if len(value) != 1:
+                _ODD.add(chr(code))
+        return value
+
+
+_TABLE = _Table()
+_ODD: set[str] = set()  # characters whose normalized form is not exactly one character
 
 
 def _norm_char(ch: str) -> str:
@@ -60,15 +73,6 @@ def _norm_char(ch: str) -> str:
         else:
             out.append(c)
     return "".join(out)
-
-
-def _nchar(ch: str) -> str:
-    got = _CHAR_CACHE.get(ch)
-    if got is None:
-        got = _norm_char(ch)
-        if len(_CHAR_CACHE) < 200_000:
-            _CHAR_CACHE[ch] = got
-    return got
 
 
 # letters spelled out one by one: "c u r e", "c.u.r.e", "c-u-r-e", "c*u*r*e" (three letters or more)
@@ -138,14 +142,13 @@ def normalize(text: str) -> Normalized:
         view = text.lower()
         index = None
     else:
-        parts = [_nchar(c) for c in text]
-        view = "".join(parts)
-        if len(view) == len(text) and all(len(p) == 1 for p in parts):
+        view = text.translate(_TABLE)
+        if len(view) == len(text) and _ODD.isdisjoint(text):
             index = None
         else:
             index = []
-            for i, p in enumerate(parts):
-                index.extend([i] * len(p))
+            for i, c in enumerate(text):
+                index.extend([i] * len(_TABLE[ord(c)]))
     norm = Normalized(text, view, index)
     _join_spaced(norm)
     return norm
