@@ -32,6 +32,10 @@ from shopradar.estimate.reference import DAY
 BIG = 1e18
 #: an interval longer than this (seconds) is a gap
 GAP_SECONDS = 1.5 * DAY
+#: units per review need at least this many reviews' worth of readable counter
+MIN_REVIEWS = 20
+#: relative uncertainty of units estimated from reviews: own units per review, market prior
+REVIEW_REL = {1: 0.10, 2: 0.50}
 #: a product's listing date is used as a zero reading when it is at most this far before the first crawl
 LAUNCH_WINDOW = 31 * DAY
 
@@ -79,7 +83,7 @@ def add_launch_rows(obs: ibis.Table, products: ibis.Table) -> ibis.Table:
         observed_at=j.f_at - (j.f_x - lx).cast("int64").as_interval("s"),
         x=j.l_day.cast("float64") * DAY, lo=ibis.literal(0, "int64"), up=ibis.literal(0, "int64"),
         px=ibis.null("float64"), currency=j.f_cur, status=ibis.literal("launch"), source=j.f_src,
-        virtual=ibis.literal(True),
+        rv=ibis.literal(0, "int64"), virtual=ibis.literal(True),
     )
     real = obs.select(*virtual.columns[:-1]).mutate(virtual=ibis.literal(False))
     return real.union(virtual.cast(real.schema()))
@@ -129,14 +133,21 @@ def _point(lo: ibis.Value, up: ibis.Value, x: ibis.Value, has_p: ibis.Value, kp:
     return clipped, var
 
 
-def intervals(obs: ibis.Table) -> ibis.Table:
+def intervals(obs: ibis.Table, priors: dict[str, float] | None = None) -> ibis.Table:
     """Crawl intervals of ``obs`` (readings without crawl errors, with optional zero launch rows).
 
     One row per reading that has a previous reading in the same product: the interval ending
     at it, with ``x0``/``x1`` (local seconds), ``c0``/``c1`` (point estimates of the counter),
     ``u`` (units), ``hard_lo``/``hard_hi``, ``sd0``/``sd1``, prices ``p0``/``p1``, ``lo0``/``up1``
     and a bit mask ``iflags``.
+
+    Open counters ("10K+") say nothing about sales until the next bucket, so an interval that
+    has an open reading at either end is estimated from the rise of the review count instead:
+    units = reviews added × units per review. Units per review come from the product's own
+    intervals with readable counters, else from ``priors`` (per market); ``k_src`` tells which
+    (1 = own, 2 = market prior), and ``u_rel`` is the relative uncertainty that goes with it.
     """
+    priors = priors or {}
     w = _w()
     lof = obs.lo.cast("float64")
     upf_big = obs.up.cast("float64").fill_null(BIG)
@@ -145,6 +156,7 @@ def intervals(obs: ibis.Table) -> ibis.Table:
         p_at=obs.observed_at.lag().over(w), pp_has=obs.lo.lag(2).over(w).notnull(),
         p_px=obs.px.lag().over(w), pp_px=obs.px.lag(2).over(w), n_px=obs.px.lead().over(w),
         p_virtual=obs.virtual.lag().over(w), is_last=obs.lo.lead().over(w).isnull(),
+        p_rv=obs.rv.lag().over(w),
     )
     p_has = a.p_lo.notnull()
     p_lof = a.p_lo.cast("float64")
@@ -156,12 +168,17 @@ def intervals(obs: ibis.Table) -> ibis.Table:
     anchor_t = (a.p_x + a.x) / 2.0
     key = ibis.ifelse(step, ((anchor_t - _ORIGIN) / 60.0).round().cast("int64") * _VBITS
                       + (anchor_v * 2.0).round().cast("int64"), ibis.null("int64"))
-    a = a.mutate(p_has=p_has, reset=reset, decrease=fell & ~reset, ka=key,
-                 segx=ibis.ifelse(~p_has | fell, a.x, ibis.null("float64")))
+    d_rev = ibis.ifelse(a.rv >= a.p_rv, (a.rv - a.p_rv).cast("float64"), ibis.null("float64"))
+    readable = p_has & ~fell & a.up.notnull() & a.p_up.notnull() & d_rev.notnull() & ~a.p_virtual
+    mid_rise = ibis.greatest((lof + a.up.cast("float64")) / 2.0 - (p_lof + a.p_up.cast("float64")) / 2.0, 0.0)
+    a = a.mutate(p_has=p_has, reset=reset, decrease=fell & ~reset, ka=key, d_rev=d_rev,
+                 segx=ibis.ifelse(~p_has | fell, a.x, ibis.null("float64")),
+                 r_du=ibis.ifelse(readable, mid_rise, 0.0), r_dr=ibis.ifelse(readable, d_rev, 0.0))
     d = a.mutate(
         kp=a.ka.max().over(_w((None, 0))), kpp=a.ka.max().over(_w((None, -1))), kn=a.ka.min().over(_w((1, None))),
         sx=a.segx.max().over(_w((None, 0))), nsx=a.segx.min().over(_w((1, None))),
         kf=a.ka.min().over(_w((None, None))), kl=a.ka.max().over(_w((None, None))),
+        k_du=a.r_du.sum().over(_w((None, None))), k_dr=a.r_dr.sum().over(_w((None, None))),
     )
     before_next = (d.nsx.isnull() | (_key_t(d.kn) < d.nsx))
     has_p = d.kp.notnull() & (_key_t(d.kp) > d.sx)
@@ -174,13 +191,26 @@ def intervals(obs: ibis.Table) -> ibis.Table:
     c0, v0 = _point(d.p_lo, d.p_up, d.p_x, has_pp, d.kpp, has_np, knp, ext, d.kf, d.kl)
     e = d.filter(d.p_has).mutate(c1=c1, v1=v1, c0=c0, v0=v0)
     normal = ~e.reset & ~e.decrease
-    u = ibis.cases((e.reset, e.c1), (e.decrease, 0.0), else_=ibis.greatest(e.c1 - e.c0, 0.0))
+    opened = e.up.isnull() | e.p_up.isnull()
+    k_own = ibis.ifelse((e.k_dr >= MIN_REVIEWS) & (e.k_du > 0), e.k_du / e.k_dr, ibis.null("float64"))
+    prior = ibis.null("float64")
+    for market, k in sorted(priors.items()):
+        prior = ibis.ifelse(e.market == market, ibis.literal(float(k)), prior)
+    # the counter's level also bounds units per review from below: lifetime sales >= shown lower bound
+    k_floor = e.lo.cast("float64") / (e.rv.cast("float64") + 1.0)
+    k = ibis.coalesce(k_own, ibis.greatest(prior, k_floor))
+    by_reviews = opened & normal & e.d_rev.notnull() & k.notnull()
+    k_src = ibis.ifelse(by_reviews, ibis.ifelse(k_own.notnull(), 1, 2), 0)
+    u_counter = ibis.cases((e.reset, e.c1), (e.decrease, 0.0), else_=ibis.greatest(e.c1 - e.c0, 0.0))
+    u_rev = ibis.greatest(k * e.d_rev, hard_lo_normal := ibis.greatest(
+        e.lo.cast("float64") - e.p_up.cast("float64"), 0.0).fill_null(0.0))
+    u_rev = ibis.ifelse(e.up.notnull(), ibis.least(u_rev, e.up.cast("float64") - e.p_lo.cast("float64")), u_rev)
+    u = ibis.ifelse(by_reviews, u_rev, u_counter)
     hard_lo = ibis.cases((e.reset, e.lo.cast("float64")), (e.decrease, 0.0),
-                         else_=ibis.greatest(e.lo.cast("float64") - e.p_up.cast("float64"), 0.0).fill_null(0.0))
+                         else_=hard_lo_normal)
     hard_hi = ibis.cases((e.reset, e.up.cast("float64")), (e.decrease, 0.0),
                          else_=e.up.cast("float64") - e.p_lo.cast("float64"))
     rounded = (e.up != e.lo) | (e.p_up != e.p_lo)
-    opened = e.up.isnull() | e.p_up.isnull()
     # a missing or unusable price is taken from the nearest reading that has one (two on each side)
     p0 = ibis.coalesce(e.p_px, e.px, e.pp_px, e.n_px)
     p1 = ibis.coalesce(e.px, e.p_px, e.n_px, e.pp_px)
@@ -198,7 +228,8 @@ def intervals(obs: ibis.Table) -> ibis.Table:
         "product_id", "market", "currency", "is_last", "observed_at", "source",
         observed_from=e.p_at, x0=e.p_x, x1=ibis.greatest(e.x, e.p_x), lo0=e.p_lo, up0=e.p_up, lo1=e.lo, up1=e.up,
         c0=ibis.ifelse(normal, e.c0, ibis.ifelse(e.reset, 0.0, e.c1)), c1=e.c1,
-        sd0=ibis.ifelse(normal, e.v0, 0.0).sqrt(), sd1=e.v1.sqrt(),
+        sd0=ibis.ifelse(normal & ~by_reviews, e.v0, 0.0).sqrt(), sd1=ibis.ifelse(by_reviews, 0.0, e.v1).sqrt(),
+        k_src=k_src.cast("int8"),
         u=u, hard_lo=hard_lo, hard_hi=hard_hi, p0=p0, p1=p1, first=~e.pp_has & ~e.p_virtual,
         iflags=iflags.cast("int64"),
         reset=e.reset, decrease=e.decrease,

@@ -19,11 +19,16 @@ from __future__ import annotations
 import ibis
 
 from shopradar.estimate import flags as F
-from shopradar.estimate.curve import BIG
+from shopradar.estimate.curve import BIG, REVIEW_REL
 from shopradar.estimate.reference import DAY
 
 #: z for the statistical part of the month bounds (calibrated in bench/accuracy.py)
 Z = 1.645
+#: model error not captured by the two ends (time-of-day pattern of sales, returns deducted later than
+#: the sale, price changes between crawls), as a share of the month's units; calibrated in bench/accuracy.py
+MODEL_REL = 0.05
+#: and an absolute part (units per month): a few sales either side of midnight move a small month a lot
+MODEL_ABS = 1.5
 #: a day's units are never bounded above by more than this (keeps decimals in range)
 MAX_DAY_UNITS = 1e9
 
@@ -61,6 +66,7 @@ def pieces(iv: ibis.Table, z: float = Z) -> ibis.Table:
         h_dn=ibis.ifelse(straddle, ibis.greatest(ibis.least(stat, hard_dn), 0.0), ibis.null("float64")),
         h_up=ibis.ifelse(straddle, ibis.greatest(ibis.least(stat, hard_up), 0.0), ibis.null("float64")),
         pflags=p.iflags + ibis.ifelse(partial, F.PARTIAL_DAY, 0),
+        ru=units * p.k_src.cases(*((k, v) for k, v in REVIEW_REL.items()), else_=0.0),
     )
 
 
@@ -70,18 +76,18 @@ def days(pc: ibis.Table) -> ibis.Table:
         market=pc.market.arbitrary(), currency=pc.currency.arbitrary(),
         units=pc.units.sum(), gmv=pc.gmv.sum(), gmv_n=pc.gmv.count(), n=pc.count(),
         pmin=pc.pmin.min(), pmax=pc.pmax.max(),
-        h_dn=pc.h_dn.max(), h_up=pc.h_up.max(), mask=pc.pflags.bit_or(),
+        h_dn=pc.h_dn.max(), h_up=pc.h_up.max(), mask=pc.pflags.bit_or(), ru=pc.ru.sum(),
     )
     date = ibis.date(1970, 1, 1) + g.d.as_interval("D")
     g = g.mutate(date=date)
     return g.mutate(m=g.date.truncate("M").delta(ibis.date(1970, 1, 1), unit="day").cast("int64"))
 
 
-def month_bounds(dy: ibis.Table) -> ibis.Table:
+def month_bounds(dy: ibis.Table, model_rel: float = MODEL_REL) -> ibis.Table:
     """Per product × month: total units, days, and the half-widths ``lo_w``/``hi_w`` of the month."""
     first_day = dy.d == dy.m
     mo = dy.group_by(["product_id", "m"]).aggregate(
-        mu=dy.units.sum(), mn=dy.count(),
+        mu=dy.units.sum(), mn=dy.count(), mr=dy.ru.sum(),
         s_dn=ibis.ifelse(first_day, dy.h_dn, ibis.null("float64")).max(),
         s_up=ibis.ifelse(first_day, dy.h_up, ibis.null("float64")).max(),
     )
@@ -92,8 +98,10 @@ def month_bounds(dy: ibis.Table) -> ibis.Table:
     j = mo.left_join(nxt, [mo.product_id == nxt.n_pid, mo.next_m == nxt.n_m])
     s_dn, s_up = j.s_dn.fill_null(0.0), j.s_up.fill_null(0.0)
     e_dn, e_up = j.e_dn.fill_null(0.0), j.e_up.fill_null(0.0)
-    lo_w = ibis.least((s_up * s_up + e_dn * e_dn).sqrt(), j.mu)
-    hi_w = (s_dn * s_dn + e_up * e_up).sqrt()
+    # the ends' errors combine as independent; units estimated from reviews add their relative error
+    model = ibis.ifelse(j.mu > 0, (j.mu * model_rel) ** 2 + MODEL_ABS * MODEL_ABS, 0.0).sqrt()
+    lo_w = ibis.least((s_up * s_up + e_dn * e_dn + model * model).sqrt() + j.mr, j.mu)
+    hi_w = (s_dn * s_dn + e_up * e_up + model * model).sqrt() + j.mr
     return j.select(b_pid=j.product_id, b_m=j.m, mu=j.mu, mn=j.mn, lo_w=lo_w, hi_w=hi_w)
 
 

@@ -9,6 +9,7 @@ an incremental run give exactly the result of a full run.
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime
 
 import ibis
@@ -46,12 +47,14 @@ def product_fingerprints(wh: Warehouse, now: datetime) -> ibis.Table:
                     snapshots=j.snapshots)
 
 
-def reference_fingerprint(wh: Warehouse) -> int:
+def reference_fingerprint(wh: Warehouse, priors: dict[str, float] | None = None) -> int:
+    """Checksum of what every product's estimate depends on: markets, exchange rates, review priors."""
+    extra = zlib.crc32(repr(sorted((priors or {}).items())).encode())
     fx = wh.table("fx_rate")
     m = wh.table("market")
     a = fx.aggregate(h=_mix([fx.date, fx.currency, fx.usd_per_unit]).sum(), n=fx.count()).to_pyarrow().to_pylist()[0]
     b = m.aggregate(h=_mix([m.code, m.currency, m.time_zone]).sum(), n=m.count()).to_pyarrow().to_pylist()[0]
-    return int((a["h"] or 0) * 3 + (a["n"] or 0) + (b["h"] or 0) * 5 + (b["n"] or 0) * 11)
+    return int((a["h"] or 0) * 3 + (a["n"] or 0) + (b["h"] or 0) * 5 + (b["n"] or 0) * 11 + extra * 13)
 
 
 def changed_products(wh: Warehouse, current: ibis.Table) -> ibis.Table:

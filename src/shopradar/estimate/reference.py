@@ -132,3 +132,24 @@ def parsed_texts(texts: list[str]) -> pa.Table:
 
 def memtable(table: pa.Table) -> ibis.Table:
     return ibis.memtable(table)
+
+
+def review_priors(wh: Warehouse) -> dict[str, float]:
+    """Units sold per review, per market, from products whose counters are readable (not open):
+    the rise of the counter over the rise of the review count, summed over products. Rounded to
+    two significant digits so that it only changes when the data really says something new."""
+    s = wh.table("product_snapshot")
+    s = s.filter(s.sold_lower.notnull() & s.sold_upper.notnull() & s.review_count.notnull() & (s.sold_lower >= 0))
+    mid = (s.sold_lower + s.sold_upper).cast("float64") / 2.0
+    per = s.group_by("product_id").aggregate(
+        market=s.market.arbitrary(), c0=mid.argmin(s.observed_at), c1=mid.argmax(s.observed_at),
+        r0=s.review_count.argmin(s.observed_at), r1=s.review_count.argmax(s.observed_at))
+    per = per.mutate(dc=per.c1 - per.c0, dr=(per.r1 - per.r0).cast("float64"))
+    per = per.filter((per.dr >= 20) & (per.dc > 0))
+    agg = per.group_by("market").aggregate(dc=per.dc.sum(), dr=per.dr.sum(), n=per.count())
+    out: dict[str, float] = {}
+    for r in agg.to_pyarrow().to_pylist():
+        if r["market"] and r["dr"] and r["n"] >= 3:
+            k = float(r["dc"]) / float(r["dr"])
+            out[r["market"]] = float(f"{k:.2g}")
+    return out

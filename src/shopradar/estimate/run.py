@@ -68,7 +68,8 @@ class _Temps:
 
 
 def estimate(wh: Warehouse, products: Iterable[str] | None = None, full: bool = False,
-             progress: ProgressFn | None = None, *, z: float = daily.Z) -> EstimateSummary:
+             progress: ProgressFn | None = None, *, z: float = daily.Z,
+             model_rel: float = daily.MODEL_REL) -> EstimateSummary:
     """Estimate daily sales from snapshots.
 
     ``products``: recompute only these; ``full``: recompute everything; neither: recompute the
@@ -84,7 +85,8 @@ def estimate(wh: Warehouse, products: Iterable[str] | None = None, full: bool = 
     steps = 6
     progress("estimate.step.scope", 0, steps)
     current = product_fingerprints(wh, now)
-    ref_fp = reference_fingerprint(wh)
+    priors = reference.review_priors(wh)
+    ref_fp = reference_fingerprint(wh, priors)
     state = wh.table("estimate_state")
     stored_ref = state.filter(state.product_id == REFERENCE).fingerprint.max().execute()
     if products is not None:
@@ -100,7 +102,7 @@ def estimate(wh: Warehouse, products: Iterable[str] | None = None, full: bool = 
     temps = _Temps(wh)
     try:
         with wh.transaction():
-            _run(wh, temps, scope_expr, current, ref_fp, now, run, summary, progress, steps, z)
+            _run(wh, temps, scope_expr, current, ref_fp, now, run, summary, progress, steps, (z, model_rel), priors)
             run.rows_in = summary.snapshots_read
             run.loaded = summary.snapshots_used
             run.quarantined = summary.snapshots_read - summary.snapshots_used
@@ -114,17 +116,19 @@ def estimate(wh: Warehouse, products: Iterable[str] | None = None, full: bool = 
 
 
 def _run(wh: Warehouse, _temp: _Temps, scope_expr: ibis.Table | None, current: ibis.Table, ref_fp: int, now: datetime,
-         run: Run, summary: EstimateSummary, progress: ProgressFn, steps: int, z: float) -> None:
+         run: Run, summary: EstimateSummary, progress: ProgressFn, steps: int, tuning: tuple[float, float],
+         priors: dict[str, float]) -> None:
+    z, model_rel = tuning
     snaps = wh.table("product_snapshot")
     scope = None
     if scope_expr is not None:
         scope = _temp("scope", scope_expr)
         snaps = snaps.filter(snaps.product_id.isin(scope.product_id))
-    prep, obs, iv, fx = _intervals(wh, _temp, snaps, now, progress, steps)  # type: ignore[arg-type]
+    prep, obs, iv, fx = _intervals(wh, _temp, snaps, now, progress, steps, priors)
     progress("estimate.step.days", 3, steps)
     # -- 3. days, months, channels ------------------------------------------------------------------------
     dy = _temp("days", daily.days(daily.pieces(iv, z=z)))
-    mb = daily.month_bounds(dy)
+    mb = daily.month_bounds(dy, model_rel)
     chans = CH.channel_shares(wh, dy, scope)
     out = daily.finish(dy, mb, fx, chans, run.run_id)
     progress("estimate.step.write", 4, steps)
@@ -156,9 +160,11 @@ def _run(wh: Warehouse, _temp: _Temps, scope_expr: ibis.Table | None, current: i
     summary.issues = {r["flag"]: int(r["n"]) for r in by_flag}
 
 
-def _intervals(wh: Warehouse, _temp: _Temps, snaps: ibis.Table, now: datetime, progress: ProgressFn,
-               steps: int) -> tuple[ibis.Table, ibis.Table, ibis.Table, ibis.Table]:
+def _intervals(wh: Warehouse, _temp: _Temps, snaps: ibis.Table, now: datetime, progress: ProgressFn, steps: int,
+               priors: dict[str, float] | None = None) -> tuple[ibis.Table, ibis.Table, ibis.Table, ibis.Table]:
     """Steps 1–2 as temp tables: validated snapshots, readings (with crawl errors marked), intervals, FX."""
+    if priors is None:
+        priors = reference.review_priors(wh)
     rng = snaps.aggregate(lo=snaps.observed_at.min(), hi=snaps.observed_at.max()).to_pyarrow().to_pylist()[0]
     products_t = wh.table("product")
     if rng["lo"] is None:
@@ -178,13 +184,14 @@ def _intervals(wh: Warehouse, _temp: _Temps, snaps: ibis.Table, now: datetime, p
     # -- 1. validate ----------------------------------------------------------------------------------
     prep = _temp("prep", prepare(snaps, parsed=parsed, offsets=offsets, rates=rates_t, now=now))
     good = prep.filter(prep.issue.isnull()).select(
-        "product_id", "pk", "market", "observed_at", "x", "lo", "up", "px", "currency", "status", "source")
+        "product_id", "pk", "market", "observed_at", "x", "lo", "up", "px", "currency", "status", "source",
+        rv=prep.review_count)
     good = good.mutate(virtual=ibis.literal(False))
     with_launch = curve.add_launch_rows(good, products_t)
     progress("estimate.step.curve", 2, steps)
     # -- 2. crawl errors, intervals -----------------------------------------------------------------
     obs = _temp("obs", curve.drop_crawl_errors(with_launch))
-    iv = _temp("iv", curve.intervals(obs.filter(~obs.crawl_error)))
+    iv = _temp("iv", curve.intervals(obs.filter(~obs.crawl_error), priors))
     return prep, obs, iv, fx
 
 
