@@ -282,7 +282,7 @@ def sec_external(name: str) -> Callable[[Ctx], dict[str, Any]]:
 
 def sec_quality(ctx: Ctx) -> dict[str, Any]:
     m = {r["metric"]: r["value"] for r in ctx.table("quality").to_pylist()}
-    width = m.get("median_bounds_width", m.get("median_bounds_width_month", 0.0))
+    width = m.get("median_bounds_width", 0.0)
     tiles = [tile(ctx.tr("report.kpi.coverage"), ctx.pct(m.get("coverage")),
                   ctx.tr("report.sub.coverage", n=ctx.num(m.get("products_estimated")),
                          total=ctx.num(m.get("products_seen"))), "down" if m.get("coverage", 0) < 0.8 else ""),

@@ -11,9 +11,12 @@ compliance) come through :mod:`shopradar.report.external`.
 
 from __future__ import annotations
 
+import os
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -78,11 +81,54 @@ def _rows(wh: Warehouse, catalog: Catalog, f: Filters, daily: bool = False) -> i
                     s.flags)
 
 
+_MEMO: OrderedDict[tuple[Any, ...], pa.Table] = OrderedDict()
+_MEMO_SIZE = 3
+
+
+def _memo(key: tuple[Any, ...], build: Callable[[], pa.Table]) -> pa.Table:
+    if key in _MEMO:
+        _MEMO.move_to_end(key)
+        return _MEMO[key]
+    value = build()
+    _MEMO[key] = value
+    while len(_MEMO) > _MEMO_SIZE:
+        _MEMO.popitem(last=False)
+    return value
+
+
+def _stamp(wh: Warehouse, catalog: Catalog) -> tuple[Any, ...]:
+    try:
+        mtime = os.stat(wh.path).st_mtime_ns
+    except OSError:
+        mtime = 0
+    return (str(wh.path), id(wh), mtime, catalog.has_cube)
+
+
 def _product_price(wh: Warehouse, catalog: Catalog) -> ir.Table:
-    """Average price paid per unit (USD) of each product over everything estimated."""
-    s = _rows(wh, catalog, Filters())
-    agg = s.group_by("product_id").aggregate(gmv=s.gmv_usd.sum(), units=s.units.sum())
-    return agg.mutate(price=ibis.ifelse(agg.units > 0, agg.gmv.cast("float64") / agg.units, ibis.null()))
+    """Average price paid per unit (USD) of each product over everything estimated (computed once)."""
+    def build() -> pa.Table:
+        s = _rows(wh, catalog, Filters())
+        agg = s.group_by("product_id").aggregate(gmv=s.gmv_usd.sum(), units=s.units.sum())
+        return agg.select("product_id", price=ibis.ifelse(agg.units > 0, agg.gmv.cast("float64") / agg.units,
+                                                          ibis.null())).to_pyarrow()
+
+    return ibis.memtable(_memo(("price", *_stamp(wh, catalog)), build))
+
+
+def per_product(wh: Warehouse, catalog: Catalog, f: Filters) -> ir.Table:
+    """One row per product of the selection with its sums: every product-level view aggregates this
+    (one scan of the estimates or the cube per selection instead of one per chart)."""
+    def build() -> pa.Table:
+        s = sales(wh, catalog, f)
+        return s.group_by("product_id").aggregate(
+            market=s.market.arbitrary(), shop_id=s.shop_id.arbitrary(), category_id=s.category_id.arbitrary(),
+            gmv_usd=s.gmv_usd.sum(), gmv_usd_lower=s.gmv_usd_lower.sum(), gmv_usd_upper=s.gmv_usd_upper.sum(),
+            units=s.units.sum(), units_video=s.units_video.sum(), units_live=s.units_live.sum(),
+            units_card=s.units_card.sum(), rows=s.count(),
+            flagged=s.count(where=s.flags.notnull() & (s.flags != "")), first=s.date.min(), last=s.date.max(),
+        ).to_pyarrow()
+
+    return ibis.memtable(_memo(("per", *_stamp(wh, catalog), f.with_(grain="month")), build))
 
 
 def _band_expr(price: ir.FloatingValue) -> ir.StringValue:
@@ -111,6 +157,12 @@ def sales(wh: Warehouse, catalog: Catalog, f: Filters, daily: bool = False) -> i
         banded = pp.filter(_band_expr(pp.price) == f.price_band).select("product_id")
         s = s.semi_join(banded, "product_id")
     return s
+
+
+def _cols(s: ir.Table) -> dict[str, ir.Value]:
+    """The per-product sums under the names the views return."""
+    return {"gmv_usd": s.gmv_usd.cast(USD), "gmv_lower": s.gmv_usd_lower.cast(USD),
+            "gmv_upper": s.gmv_usd_upper.cast(USD), "units": s.units}
 
 
 def _sums(s: ir.Table) -> dict[str, ir.Value]:
@@ -164,18 +216,18 @@ def categories(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
     if not group_of:
         return _empty(schema)
     mapping = ibis.memtable(pa.table({"leaf_id": list(group_of), "group_id": list(group_of.values())}))
-    s = sales(wh, catalog, f)
+    s = per_product(wh, catalog, f)
     j = s.join(mapping, s.category_id == mapping.leaf_id)
     agg = j.group_by(category_id=j.group_id).aggregate(
-        **_sums(j), products=j.product_id.nunique(), shops=j.shop_id.nunique())
+        **_sums(j), products=j.count(), shops=j.shop_id.nunique())
     total = agg.gmv_usd.sum().over()
     agg = agg.mutate(share=ibis.ifelse(total > 0, agg.gmv_usd.cast("float64") / total.cast("float64"), 0.0))
     return agg.order_by(ibis.desc("gmv_usd")).to_pyarrow().select(list(schema))
 
 
 def _shop_totals(wh: Warehouse, catalog: Catalog, f: Filters) -> ir.Table:
-    s = sales(wh, catalog, f)
-    return s.group_by("shop_id").aggregate(**_sums(s), products=s.product_id.nunique())
+    s = per_product(wh, catalog, f)
+    return s.group_by("shop_id").aggregate(**_sums(s), products=s.count())
 
 
 @view("top_shops", "shops")
@@ -197,8 +249,8 @@ def top_shops(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
 @view("top_products", "shops")
 def top_products(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
     """The products with the most GMV, with their shop and average price paid."""
-    s = sales(wh, catalog, f)
-    agg = s.group_by("product_id").aggregate(**_sums(s))
+    s = per_product(wh, catalog, f)
+    agg = s.select("product_id", **_cols(s))
     agg = agg.mutate(avg_price_usd=ibis.ifelse(agg.units > 0, agg.gmv_usd.cast("float64") / agg.units,
                                                ibis.null()).round(2))
     agg = agg.order_by([ibis.desc("gmv_usd"), "product_id"]).limit(TOP_N)
@@ -213,8 +265,8 @@ def top_products(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
 @view("price_bands", "prices")
 def price_bands(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
     """GMV (demand) and number of selling products (supply) per price band, and demand ÷ supply."""
-    s = sales(wh, catalog, f)
-    per = s.group_by("product_id").aggregate(gmv=s.gmv_usd.sum(), units=s.units.sum())
+    s = per_product(wh, catalog, f)
+    per = s.select("product_id", gmv=s.gmv_usd, units=s.units)
     per = per.filter(per.units > 0)
     per = per.mutate(band=_band_expr(per.gmv.cast("float64") / per.units))
     agg = per.group_by("band").aggregate(gmv_usd=per.gmv.sum().cast(USD), units=per.units.sum(),
@@ -248,7 +300,7 @@ def price_bands(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
 @view("channel_mix", "channels")
 def channel_mix(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
     """Units by channel: short video, LIVE, product card (shop tab, search), with shares."""
-    s = sales(wh, catalog, f)
+    s = per_product(wh, catalog, f)
     r = s.aggregate(video=s.units_video.sum(), live=s.units_live.sum(), card=s.units_card.sum()
                     ).to_pyarrow().to_pylist()[0]
     values = {k: float(r[k] or 0.0) for k in ("video", "live", "card")}
@@ -278,7 +330,7 @@ def concentration(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
 @view("quality", "quality")
 def quality(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
     """Coverage, estimate bound widths, quarantined and flagged rows for the selection."""
-    s = sales(wh, catalog, f)
+    s = per_product(wh, catalog, f)
     p = wh.table("product")
     if f.market:
         p = p.filter(p.market == f.market)
@@ -286,10 +338,9 @@ def quality(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
         p = p.filter(p.category_id.isin(catalog.subtree(f.category)))
     rel = (s.gmv_usd_upper - s.gmv_usd_lower).cast("float64") / s.gmv_usd.cast("float64")
     r = s.aggregate(
-        estimated=s.product_id.nunique(), days=s.count(), gmv=s.gmv_usd.sum().cast("float64"),
+        estimated=s.count(), days=s["rows"].sum(), gmv=s.gmv_usd.sum().cast("float64"),
         lo=s.gmv_usd_lower.sum().cast("float64"), hi=s.gmv_usd_upper.sum().cast("float64"),
-        median_rel=rel.approx_median(where=s.gmv_usd > 0),
-        flagged=s.count(where=s.flags.notnull() & (s.flags != "")),
+        median_rel=rel.approx_median(where=s.gmv_usd > 0), flagged=s.flagged.sum(),
     ).to_pyarrow().to_pylist()[0]
     products = int(p.count().to_pyarrow().as_py() or 0)
     snaps = wh.table("product_snapshot")
@@ -307,7 +358,7 @@ def quality(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
         ("product_months" if monthly else "product_days", float(r["days"] or 0)),
         ("snapshots", float(n_snaps)),
         ("total_bounds_width", ((r["hi"] or 0.0) - (r["lo"] or 0.0)) / gmv if gmv else 0.0),
-        ("median_bounds_width_month" if monthly else "median_bounds_width", float(r["median_rel"] or 0.0)),
+        ("median_bounds_width", float(r["median_rel"] or 0.0)),
         *([] if monthly else [("flagged_days", float(r["flagged"] or 0))]),
         ("quarantined_rows", float(n_quar)),
         ("snapshot_issues", float(n_issue)),
@@ -328,9 +379,9 @@ def quarantine(wh: Warehouse, catalog: Catalog, f: Filters) -> pa.Table:
 
 def kpis(wh: Warehouse, catalog: Catalog, f: Filters) -> dict[str, object]:
     """Headline figures of the selection, with growth of the last period over the one before."""
-    s = sales(wh, catalog, f)
-    r = s.aggregate(**_sums(s), products=s.product_id.nunique(), shops=s.shop_id.nunique(),
-                    first=s.date.min(), last=s.date.max()).to_pyarrow().to_pylist()[0]
+    s = per_product(wh, catalog, f)
+    r = s.aggregate(**_sums(s), products=s.count(), shops=s.shop_id.nunique(),
+                    first=s["first"].min(), last=s["last"].max()).to_pyarrow().to_pylist()[0]
     if uses_cube(catalog, f) and r["last"] is not None:   # month starts → the data's real first/last day
         r["first"] = max(r["first"], f.start or catalog.first or r["first"])
         r["last"] = min(f.end or catalog.last or r["last"], catalog.last or r["last"])
