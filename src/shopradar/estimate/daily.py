@@ -125,6 +125,7 @@ def finish(dy: ibis.Table, mb: ibis.Table, fx: ibis.Table, channels: ibis.Table 
     money = "decimal(18,4)"
     if channels is not None:
         j = j.left_join(channels, [j.product_id == channels.c_pid, j.d == channels.c_day])
+        j = j.mutate(mask2=j.mask2 + ibis.ifelse(j.c_basis == "category_mix", F.CATEGORY_MIX, 0))
         uv, ul, uc, basis = j.c_video * j.units, j.c_live * j.units, j.c_card * j.units, j.c_basis
     else:
         uv = ul = uc = ibis.null("float64")

@@ -21,11 +21,12 @@ FX_NEAREST = 256  # no exchange rate on that date: the nearest earlier (or later
 NO_FX = 512  # no exchange rate for the currency at all: USD figures unknown
 PRICE_CHANGE = 1024  # the price changed between the crawls around the day
 CRAWL_ERROR = 2048  # a bad reading next to the day was set aside
+CATEGORY_MIX = 4096  # no video/LIVE readings for the product: channels split by the category's mix
 
 DAY_FLAGS: dict[int, str] = {
     GAP: "gap", RESET: "reset", DECREASE: "decrease", LAUNCH: "launch", PARTIAL_DAY: "partial_day",
     OPEN_COUNTER: "open_counter", ROUNDED: "rounded", NO_PRICE: "no_price", FX_NEAREST: "fx_nearest",
-    NO_FX: "no_fx", PRICE_CHANGE: "price_change", CRAWL_ERROR: "crawl_error",
+    NO_FX: "no_fx", PRICE_CHANGE: "price_change", CRAWL_ERROR: "crawl_error", CATEGORY_MIX: "category_mix",
 }
 
 # -- snapshot issues (snapshot_issue.flag) ------------------------------------------------------

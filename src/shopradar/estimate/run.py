@@ -86,7 +86,8 @@ def estimate(wh: Warehouse, products: Iterable[str] | None = None, full: bool = 
     progress("estimate.step.scope", 0, steps)
     current = product_fingerprints(wh, now)
     priors = reference.review_priors(wh)
-    ref_fp = reference_fingerprint(wh, priors)
+    mix = CH.category_mix(wh)
+    ref_fp = reference_fingerprint(wh, {**priors, **{f"mix:{m}:{c}": v + 10 * lv for (m, c), (v, lv) in mix.items()}})
     state = wh.table("estimate_state")
     stored_ref = state.filter(state.product_id == REFERENCE).fingerprint.max().execute()
     if products is not None:
@@ -102,7 +103,8 @@ def estimate(wh: Warehouse, products: Iterable[str] | None = None, full: bool = 
     temps = _Temps(wh)
     try:
         with wh.transaction():
-            _run(wh, temps, scope_expr, current, ref_fp, now, run, summary, progress, steps, (z, model_rel), priors)
+            _run(wh, temps, scope_expr, current, ref_fp, now, run, summary, progress, steps, (z, model_rel), priors,
+                 mix)
             run.rows_in = summary.snapshots_read
             run.loaded = summary.snapshots_used
             run.quarantined = summary.snapshots_read - summary.snapshots_used
@@ -117,19 +119,22 @@ def estimate(wh: Warehouse, products: Iterable[str] | None = None, full: bool = 
 
 def _run(wh: Warehouse, _temp: _Temps, scope_expr: ibis.Table | None, current: ibis.Table, ref_fp: int, now: datetime,
          run: Run, summary: EstimateSummary, progress: ProgressFn, steps: int, tuning: tuple[float, float],
-         priors: dict[str, float]) -> None:
+         priors: dict[str, float], mix: dict[tuple[str, str], tuple[float, float]]) -> None:
     z, model_rel = tuning
     snaps = wh.table("product_snapshot")
     scope = None
     if scope_expr is not None:
         scope = _temp("scope", scope_expr)
         snaps = snaps.filter(snaps.product_id.isin(scope.product_id))
-    prep, obs, iv, fx = _intervals(wh, _temp, snaps, now, progress, steps, priors)
+    prep, obs, iv, fx, offsets = _intervals(wh, _temp, snaps, now, progress, steps, priors)
     progress("estimate.step.days", 3, steps)
     # -- 3. days, months, channels ------------------------------------------------------------------------
     dy = _temp("days", daily.days(daily.pieces(iv, z=z)))
     mb = daily.month_bounds(dy, model_rel)
-    chans = CH.channel_shares(wh, dy, scope)
+    observed = CH.observed_units(wh, offsets)
+    if scope is not None:
+        observed = observed.filter(observed.o_pid.isin(scope.product_id))
+    chans = _temp("chan", CH.channel_shares(dy, observed, wh.table("product"), mix))
     out = daily.finish(dy, mb, fx, chans, run.run_id)
     progress("estimate.step.write", 4, steps)
     # -- 4. write -----------------------------------------------------------------------------------------------
@@ -161,7 +166,8 @@ def _run(wh: Warehouse, _temp: _Temps, scope_expr: ibis.Table | None, current: i
 
 
 def _intervals(wh: Warehouse, _temp: _Temps, snaps: ibis.Table, now: datetime, progress: ProgressFn, steps: int,
-               priors: dict[str, float] | None = None) -> tuple[ibis.Table, ibis.Table, ibis.Table, ibis.Table]:
+               priors: dict[str, float] | None = None
+               ) -> tuple[ibis.Table, ibis.Table, ibis.Table, ibis.Table, ibis.Table]:
     """Steps 1–2 as temp tables: validated snapshots, readings (with crawl errors marked), intervals, FX."""
     if priors is None:
         priors = reference.review_priors(wh)
@@ -172,7 +178,7 @@ def _intervals(wh: Warehouse, _temp: _Temps, snaps: ibis.Table, now: datetime, p
     else:
         first_day = reference.day_number(rng["lo"].date()) - 32
         last_day = reference.day_number(min(rng["hi"], now).date()) + 1
-    offsets = ibis.memtable(reference.offset_table(reference.market_zones(wh), first_day, last_day))
+    offsets = _temp("offsets", ibis.memtable(reference.offset_table(reference.market_zones(wh), first_day, last_day)))
     rates = reference.latest_rates(wh)
     rates_t = ibis.memtable(pa.table({"r_currency": pa.array(list(rates), pa.string()),
                                       "r_rate": pa.array(list(rates.values()), pa.float64())}))
@@ -192,7 +198,7 @@ def _intervals(wh: Warehouse, _temp: _Temps, snaps: ibis.Table, now: datetime, p
     # -- 2. crawl errors, intervals -----------------------------------------------------------------
     obs = _temp("obs", curve.drop_crawl_errors(with_launch))
     iv = _temp("iv", curve.intervals(obs.filter(~obs.crawl_error), priors))
-    return prep, obs, iv, fx
+    return prep, obs, iv, fx, offsets
 
 
 def crawl_intervals(wh: Warehouse, products: Iterable[str] | None = None) -> pa.Table:
@@ -206,7 +212,7 @@ def crawl_intervals(wh: Warehouse, products: Iterable[str] | None = None) -> pa.
         ids = sorted({str(p) for p in products})
         snaps = snaps.filter(snaps.product_id.isin(ids))
     try:
-        _, _, iv, _ = _intervals(wh, temps, snaps, utcnow(), no_progress, 1)
+        _, _, iv, _, _ = _intervals(wh, temps, snaps, utcnow(), no_progress, 1)
         out = iv.select(
             "product_id", "observed_from", observed_to=iv.observed_at, units=iv.u,
             units_lower=iv.hard_lo, units_upper=iv.hard_hi, flags=F.flags_text(iv.iflags),
