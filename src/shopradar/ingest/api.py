@@ -83,12 +83,14 @@ def _failed(wh: Warehouse, path: Path, profile: str | None, exc: ShopradarError)
 
 def ingest(wh: Warehouse, paths: Iterable[str | os.PathLike[str]], profile: str | None = None,
            market: str | None = None, progress: ProgressFn | None = None, *,
-           profile_dirs: list[Path] | None = None, batch_rows: int = 500_000) -> list[FileResult]:
+           profile_dirs: list[Path] | None = None, batch_rows: int = 500_000,
+           fast: bool = True) -> list[FileResult]:
     """Load files (and folders of files) into the warehouse; one result per file.
 
     A file that cannot be read, or fits no profile, gets a ``failed`` result with a one-line
     message naming it, and the rest of the batch still loads. Each file is loaded in its own
     transaction. Raises :class:`UsageError` only for bad arguments (unknown profile or market).
+    ``fast=False`` evaluates every cell with the general parsers (slow; the fast path's reference).
     """
     profiles = load_profiles(profile_dirs)
     by_name = {p.name: p for p in profiles}
@@ -129,7 +131,7 @@ def ingest(wh: Warehouse, paths: Iterable[str | os.PathLike[str]], profile: str 
 
                 res = load_mapped(wh, src, chosen, ctx, market)
             else:
-                res = load_file(wh, src, chosen, ctx, progress=progress, batch_rows=batch_rows)
+                res = load_file(wh, src, chosen, ctx, progress=progress, batch_rows=batch_rows, fast=fast)
             results.append(res)
             if any(tbl == "category" for tbl in res.tables):
                 ctx.categories = _categories(wh)

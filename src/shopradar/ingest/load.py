@@ -159,9 +159,9 @@ def _target_columns(values: dict[str, pa.Array], mapping: dict[str, str], prof: 
         else:
             cols[col] = values[fname]
     if "source" in declared and "source" not in cols:
-        cols["source"] = pa.array([prof.source] * n, pa.string())
+        cols["source"] = pa.repeat(pa.scalar(prof.source, pa.string()), n)
     if "run_id" in declared and "run_id" not in cols:
-        cols["run_id"] = pa.array([run_id] * n, pa.string())
+        cols["run_id"] = pa.repeat(pa.scalar(run_id, pa.string()), n)
     return cols
 
 
@@ -192,8 +192,12 @@ class _Quarantine:
 
 
 def load_file(wh: Warehouse, src: SourceFile, prof: Profile, ctx: Context, *,
-              progress: Callable[[str, int, int], None] | None = None, batch_rows: int = 500_000) -> FileResult:
-    """Load one opened file with one profile, all-or-nothing. Caller handles InputError."""
+              progress: Callable[[str, int, int], None] | None = None, batch_rows: int = 500_000,
+              fast: bool = True) -> FileResult:
+    """Load one opened file with one profile, all-or-nothing. Caller handles InputError.
+
+    ``fast=False`` runs the general parsers on every cell (the reference the fast path is tested against).
+    """
     source = str(src.path)
     run = Run(kind="ingest", source=source, profile=prof.name)
     res = FileResult(path=source, profile=prof.name, run_id=run.run_id)
@@ -203,7 +207,7 @@ def load_file(wh: Warehouse, src: SourceFile, prof: Profile, ctx: Context, *,
         try:
             for i, sec in enumerate(prof.sections):
                 try:
-                    _load_section(wh, src, prof, sec, ctx, run, quarantine, stages, res, progress, batch_rows)
+                    _load_section(wh, src, prof, sec, ctx, run, quarantine, stages, res, progress, batch_rows, fast)
                 except InputError as exc:
                     # a later section may be empty (e.g. a product without top videos)
                     if i == 0 or exc.key != "ingest.header_only":
@@ -260,7 +264,7 @@ def _join_table(src: SourceFile, join: dict[str, str]) -> pa.Table | None:
 
 def _load_section(wh: Warehouse, src: SourceFile, prof: Profile, sec: SectionSpec, ctx: Context, run: Run,
                   quarantine: _Quarantine, stages: dict[str, _Stage], res: FileResult,
-                  progress: Callable[[str, int, int], None] | None, batch_rows: int) -> None:
+                  progress: Callable[[str, int, int], None] | None, batch_rows: int, fast: bool) -> None:
     primary = sec.primary
     multi = bool(sec.section.explode)
     join = prof.extra.get("join")
@@ -273,7 +277,7 @@ def _load_section(wh: Warehouse, src: SourceFile, prof: Profile, sec: SectionSpe
             batch = batch.join(right, keys=join["key"], join_type="left outer", right_suffix="__joined")
             batch = batch.sort_by(LINE)
         lines = batch.column(LINE).combine_chunks()
-        norm = normalize_batch(batch, prof, sec, ctx)
+        norm = normalize_batch(batch, prof, sec, ctx, fast=fast)
         bad = pc.is_valid(norm.reason_code)
         if multi:
             # all-or-nothing per input record: one bad child sets the whole record aside

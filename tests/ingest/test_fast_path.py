@@ -1,0 +1,60 @@
+"""The fast path (distinct values, plain ids, set-based staging) gives the same warehouse as the general path."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from shopradar.ingest import ingest
+from shopradar.warehouse import Warehouse
+
+# repetitive columns with good, odd and bad values mixed in (so every column takes the distinct-values path)
+PRICES = ["$12.50", "1,234.00", "R$ 1.234,56", "¥1200", "abc", "-3", "", "12", "(4.50)", "1.2万", "9.99", "n/a"]
+SOLD = ["1.2K sold", "10K+", "12", "已售 1.2万", "-5", "lots", "", "1,2 mil vendidos", "999"]
+TIMES = ["2026-08-20 10:00:00", "2026/08/20 11:30", "not a date", "08/20/2026 10:15:32 AM", "", "2099-01-01",
+         "1999-01-01 00:00", "1755684000"]
+MARKETS = ["US", "BR", "XX", "", "united kingdom", "美国"]
+IDS = ["1001", "1002", "", "1.5E+18", "A-7", "1003.0", "x" * 200]
+
+
+def _mixed_csv(path: Path, rows: int, seed: int, one_market: bool) -> Path:
+    rnd = random.Random(seed)
+    lines = ["product_id,market,observed_at,price,currency,sold,rating,title,shop_id"]
+    for i in range(rows):
+        pid = rnd.choice(IDS) if rnd.random() < 0.05 else str(5000 + i % (rows // 3))
+        market = "US" if one_market else rnd.choice(MARKETS)
+        rating = rnd.choice(["4.5", "5", "9", "x", ""])
+        title = rnd.choice(["Mug", "保温杯", "", "Cup \u202eevil", "n/a"])
+        lines.append(f'{pid},{market},{rnd.choice(TIMES)},"{rnd.choice(PRICES)}",{rnd.choice(["", "USD", "EUR"])},'
+                     f'"{rnd.choice(SOLD)}",{rating},{title},S{i % 7}')
+    lines.insert(rows // 2, "1,2,3")   # a malformed row in the middle
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _contents(wh: Warehouse) -> dict[str, list[str]]:
+    out = {}
+    for name in ("product_snapshot", "product", "shop", "quarantine", "category"):
+        tbl = wh.table(name)
+        drop = [c for c in ("run_id", "quarantined_at") if c in tbl.columns]
+        out[name] = sorted(map(str, tbl.drop(*drop).to_pyarrow().to_pylist()))
+    return out
+
+
+@pytest.mark.parametrize("one_market", [True, False])
+def test_fast_and_general_paths_load_the_same(tmp_path: Path, one_market: bool) -> None:
+    f = _mixed_csv(tmp_path / "mixed.csv", 3000, seed=7, one_market=one_market)
+    results = {}
+    contents = {}
+    for fast in (True, False):
+        with Warehouse.open(tmp_path / f"w_{fast}.duckdb") as wh:
+            [res] = ingest(wh, [f], fast=fast, batch_rows=1000)
+            results[fast] = (res.rows_in, res.loaded, res.duplicates, res.quarantined, res.tables)
+            contents[fast] = _contents(wh)
+            assert res.balanced
+    assert results[True] == results[False]
+    assert results[True][1] > 0 and results[True][2] > 0 and results[True][3] > 0   # all three fates occur
+    for name in contents[True]:
+        assert contents[True][name] == contents[False][name], name
