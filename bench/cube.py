@@ -74,9 +74,17 @@ def fill(wh: Warehouse, n: int, days: int) -> int:
     wh.insert("creator", pa.table({"creator_id": [f"c{i}" for i in range(nc)], "market": ["US"] * nc,
                                    "creator_type": ["affiliate"] * nc}))
     p = ibis.memtable(pa.table({"pidx": pa.array(range(n), pa.int64()), "product_id": pid}))
-    d = ibis.memtable(pa.table({"didx": pa.array(range(days), pa.int64()),
-                                "date": [START + timedelta(days=i) for i in range(days)]}))
-    j = p.cross_join(d)
+    # insert a few days at a time (each chunk sorted by date, product): no sort of the whole year
+    chunk = max(1, 20_000_000 // n)
+    for d0 in range(0, days, chunk):
+        d = ibis.memtable(pa.table({"didx": pa.array(range(d0, min(days, d0 + chunk)), pa.int64()),
+                                    "date": [START + timedelta(days=i) for i in range(d0, min(days, d0 + chunk))]}))
+        _fill_days(wh, p.cross_join(d))
+    _fill_content(wh, n, days, nc)
+    return n * days
+
+
+def _fill_days(wh: Warehouse, j: ibis.Table) -> None:
     h = (j.pidx * 7919 + j.didx * 104729 + j.pidx * j.didx) % 17
     units = ibis.ifelse(h < 6, 0, (h - 5) * (1 + j.pidx % 4)).cast("float64")
     price = ((j.pidx % 97) + 3).cast("decimal(18,4)")
@@ -90,6 +98,9 @@ def fill(wh: Warehouse, n: int, days: int) -> int:
                    units_video=units * 0.3, units_live=units * 0.2, units_card=units * 0.5,
                    channel_basis=ibis.literal("category_mix"), method=ibis.literal("bench"))
     _insert(wh, "product_daily_sales", est.order_by(["date", "product_id"]))
+
+
+def _fill_content(wh: Warehouse, n: int, days: int, nc: int) -> None:
     # short videos: one per 5 products, 6 observations each through the year
     nv = max(n // 5, 1)
     vid = [f"v{i}" for i in range(nv)]
@@ -105,7 +116,6 @@ def fill(wh: Warehouse, n: int, days: int) -> int:
             obs_s.append(k * (1 + i % 50))
     wh.insert("video_snapshot", pa.table({"video_id": obs_v, "observed_at": obs_t, "sold_lower": obs_s,
                                           "sold_upper": obs_s}))
-    return n * days
 
 
 def _cpu() -> float:

@@ -28,12 +28,13 @@ import pyarrow as pa
 
 from shopradar.cube.categories import UNKNOWN, CategoryTree, product_leaf_ids
 from shopradar.cube.periods import MATERIALIZED, SURVIVAL_LAG, end_expr, end_of, shift, start_expr, start_of
+from shopradar.cube.ranked import recent_expr, top_expr
 from shopradar.errors import DataError
 from shopradar.progress import ProgressFn, no_progress
 from shopradar.warehouse import Warehouse, table_spec
 from shopradar.warehouse.runs import Run, utcnow
 
-CUBE_TABLES = ("cube_product_period", "cube_category_period", "cube_state")
+CUBE_TABLES = ("cube_product_period", "cube_category_period", "cube_state", "cube_top", "cube_product_recent")
 _SUMS = ("units", "units_lower", "units_upper", "gmv_local", "gmv_lower", "gmv_upper",
          "gmv_usd", "gmv_usd_lower", "gmv_usd_upper", "units_video", "units_live", "units_card")
 
@@ -254,6 +255,28 @@ def _insert(wh: Warehouse, name: str, expr: ibis.Table) -> None:
                                       else ibis.null(c.dtype).name(c.name) for c in spec.columns]))
 
 
+def _write_ranked(wh: Warehouse, anc: ibis.Table, starts: dict[str, dict[str, list[date]]] | None) -> None:
+    """Rewrite ``cube_top`` (every period, or these period starts per period kind and market) and
+    ``cube_product_recent`` (always whole: its 90 days move with the last day)."""
+    if starts is not None and wh.count("cube_top") == 0:
+        starts = None  # a cube built before cube_top existed (or with no sales yet): rank every period
+    if starts is None:
+        wh.delete_where("cube_top", None)
+        for period in MATERIALIZED:
+            _insert(wh, "cube_top", top_expr(wh, anc, period))
+    else:
+        top = wh.table("cube_top")
+        for period, by_market in starts.items():
+            for m, ss in by_market.items():
+                wh.delete_where("cube_top", (top.market == m) & (top.period == period) & top.period_start.isin(ss))
+            if by_market:
+                _insert(wh, "cube_top", top_expr(wh, anc, period, by_market))
+    wh.delete_where("cube_product_recent", None)
+    rec = recent_expr(wh)
+    if rec is not None:
+        _insert(wh, "cube_product_recent", rec)
+
+
 # -- entry points -----------------------------------------------------------------------------
 
 def build_cube(wh: Warehouse, progress: ProgressFn | None = None) -> CubeReport:
@@ -277,6 +300,8 @@ def build_cube(wh: Warehouse, progress: ProgressFn | None = None) -> CubeReport:
         _insert(wh, "cube_category_period", category_day_expr(wh, anc, daily))
         for period in MATERIALIZED:
             _insert(wh, "cube_category_period", category_period_expr(wh, anc, period))
+        progress("cube.step.ranked", 5, steps)
+        _write_ranked(wh, anc, None)
         progress("cube.step.done", steps, steps)
         rep = CubeReport(mode="full", days_added=len(fps), product_rows=wh.count("cube_product_period"),
                          category_rows=wh.count("cube_category_period"))
@@ -396,6 +421,12 @@ def refresh_cube(wh: Warehouse, dates: Iterable[date] | None = None,
             if starts:
                 _insert(wh, "cube_category_period", category_period_expr(wh, anc, p, starts))
             rep.periods[p] = sum(len(v) for v in starts.values())
+        progress("cube.step.ranked", 3, 4)
+        touched_starts: dict[str, dict[str, set[date]]] = defaultdict(lambda: defaultdict(set))
+        for src in (redo, merge):
+            for (m, p), ss in src.items():
+                touched_starts[p][m] |= ss
+        _write_ranked(wh, anc, {p: {m: sorted(ss) for m, ss in by.items() if ss} for p, by in touched_starts.items()})
         progress("cube.step.done", 4, 4)
         rep.product_rows = wh.count("cube_product_period")
         rep.category_rows = wh.count("cube_category_period")

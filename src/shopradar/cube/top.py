@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal
 
 import ibis
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from shopradar.cube.bands import band_index_expr, edges_for, labels_for
+from shopradar.cube.build import _products
+from shopradar.cube.categories import UNKNOWN
 from shopradar.cube.filters import As, CubeFilter, Selection, convert, resolve
 from shopradar.cube.market import _f, _ratio, add_names
 from shopradar.cube.orders import units_per_order
+from shopradar.cube.periods import start_of
+from shopradar.cube.ranked import K
 from shopradar.cube.window import previous_window, product_window
 from shopradar.errors import UsageError
 from shopradar.warehouse import Warehouse
@@ -44,8 +50,9 @@ def band_filter(t: ibis.Table, sel: Selection) -> ibis.Table:
     return t.filter(ibis.or_(*preds))
 
 
-def _entity_window(wh: Warehouse, sel: Selection, what: str, start: Any, end: Any) -> ibis.Table:
-    pw = band_filter(product_window(wh, sel, start, end), sel)
+def _entity_window(wh: Warehouse, sel: Selection, what: str, start: Any, end: Any,
+                   products: ibis.Table | None = None) -> ibis.Table:
+    pw = band_filter(product_window(wh, sel, start, end, products), sel)
     if what == "products":
         return pw.mutate(key=pw.product_id, products=ibis.literal(1, "int64"))
     return pw.group_by(["market", "node_id", "shop_id"]).aggregate(
@@ -55,13 +62,90 @@ def _entity_window(wh: Warehouse, sel: Selection, what: str, start: Any, end: An
         products=(pw.units > 0).cast("int64").sum()).mutate(key=ibis._.shop_id)
 
 
+def _category_totals(wh: Warehouse, sel: Selection) -> ibis.Table:
+    """Per market × node: GMV and its bounds over the window, from ``cube_category_period``."""
+    c = wh.table("cube_category_period")
+    c = c.filter(c.market.isin(sel.markets), c.period == sel.period, c.category_id.isin(sel.nodes),
+                 c.period_start.between(sel.start, sel.end))
+    return c.group_by([c.market, c.category_id.name("node_id")]).aggregate(
+        t_gmv=c.gmv_local.sum(), t_lo=c.gmv_lower.sum(), t_hi=c.gmv_upper.sum())
+
+
+def _fast_candidates(wh: Warehouse, sel: Selection, what: str, n: int) -> tuple[pa.Table | None, ibis.Table | None,
+                                                                                list[str]]:
+    """Window sums of the candidates from ``cube_top`` for the categories where they provably hold
+    the exact top ``n``: (rows, products they cover, those categories).
+
+    A product (shop) outside the top :data:`K` of every period covering the window sells at most the
+    K-th GMV of each period there, so at most their sum (the bound) over the window. Where the n-th
+    best candidate's exact window GMV is above the bound, no other product (shop) can reach the top
+    ``n``; where every period held fewer than K sellers, every seller is a candidate. Assumes
+    estimated GMV is never negative. Other categories return to the full scan.
+    """
+    if sel.price_band or n > K or not sel.nodes or wh.count("cube_top") == 0:
+        return None, None, []
+    kind = "week" if sel.period == "day" else sel.period  # day windows: the weeks covering them
+    top = wh.table("cube_top")
+    top = top.filter(top.market.isin(sel.markets), top.period == kind,
+                     top.period_start.between(start_of(sel.start, kind), sel.end), top.category_id.isin(sel.nodes),
+                     top.entity == ("product" if what == "products" else "shop"))
+    per = top.group_by(["market", "category_id", "period_start"]).aggregate(cnt=top.count(), kth=top.gmv_local.min())
+    per = per.mutate(b=ibis.ifelse(per.cnt >= K, per.kth, 0))
+    bounds = {(r["market"], r["category_id"]): r["bound"] for r in per.group_by(["market", "category_id"]).aggregate(
+        bound=per.b.sum()).to_pyarrow().to_pylist()}
+    keys = top.select(k=top.entity_id).distinct()
+    if what == "products":
+        prods = keys.select(product_id=keys.k)
+    else:
+        pr = _products(wh)
+        pr = pr.mutate(s=pr.p_shop.fill_null(UNKNOWN))
+        prods = pr.semi_join(keys, pr.s == keys.k).select("product_id")
+    prods = ibis.memtable(prods.distinct().to_pyarrow())
+    cur = _entity_window(wh, sel, what, sel.start, sel.end, prods).to_pyarrow()
+    vals: dict[tuple[str, str], list[tuple[Any, str]]] = {}
+    for m, node, key, g in zip(*(cur.column(c).to_pylist() for c in ("market", "node_id", "key", "gmv_local")),
+                               strict=True):
+        if g is not None and g > 0:
+            vals.setdefault((m, node), []).append((g, key))
+    exact = []
+    for node in sel.nodes:
+        ok = True
+        for m in sel.markets:
+            b = bounds.get((m, node)) or 0
+            v = sorted(vals.get((m, node), []), key=lambda x: (-x[0], x[1]))
+            if b > 0 and not (len(v) >= n and v[n - 1][0] > b):
+                ok = False
+        if ok:
+            exact.append(node)
+    if not exact:
+        return None, None, []
+    cur = cur.filter(pc.is_in(cur.column("node_id"), pa.array(exact, pa.string())))
+    return cur, prods, exact
+
+
+def _ranked(wh: Warehouse, sel: Selection, what: str, n: int, cur: ibis.Table, tot: ibis.Table,
+            products: ibis.Table | None) -> ibis.Table:
+    """The top ``n`` rows per market × node of ``cur`` with totals and the previous window's GMV."""
+    p0, p1 = previous_window(sel)
+    prev = _entity_window(wh, sel, what, p0, p1, products)
+    prev = prev.select(q_market=prev.market, q_node=prev.node_id, q_key=prev.key, q_gmv=prev.gmv_local)
+    keys = ["market", "node_id"]
+    t = cur.inner_join(tot, keys)
+    t = t.left_join(prev, [t.market == prev.q_market, t.node_id == prev.q_node, t.key == prev.q_key])
+    t = t.filter(t.gmv_local > 0)
+    t = t.mutate(rank=ibis.row_number().over(ibis.window(group_by=keys, order_by=[ibis.desc(t.gmv_local),
+                                                                                  t.key])) + 1)
+    return t.filter(t.rank <= n)
+
+
 def top_view(wh: Warehouse, what: str, f: CubeFilter | None = None, *, n: int = 10, as_: As = "arrow",
-             lang: str | None = None) -> Any:
+             lang: str | None = None, fast: bool = True) -> Any:
     """Top ``n`` shops, products or creators per market × category over the selected window.
 
     Columns: rank, GMV (local, USD) with bounds, share of the category's GMV with bounds, units,
     orders and AOV (market units-per-order basis), average price, channel mix, growth against
-    the window of the same length just before.
+    the window of the same length just before. ``fast=False`` skips the pre-ranked table
+    ``cube_top`` and reads every product (same answer; for tests and benchmarks).
     """
     what = check_entity(what)
     if n < 1:
@@ -71,19 +155,34 @@ def top_view(wh: Warehouse, what: str, f: CubeFilter | None = None, *, n: int = 
 
         return top_creators(wh, f, n=n, as_=as_, lang=lang)
     sel = resolve(wh, f, lang)
-    cur = _entity_window(wh, sel, what, sel.start, sel.end)
-    p0, p1 = previous_window(sel)
-    prev = _entity_window(wh, sel, what, p0, p1)
-    prev = prev.select(q_market=prev.market, q_node=prev.node_id, q_key=prev.key, q_gmv=prev.gmv_local)
-    keys = ["market", "node_id"]
-    tot = cur.group_by(keys).aggregate(t_gmv=cur.gmv_local.sum(), t_lo=cur.gmv_lower.sum(),
-                                       t_hi=cur.gmv_upper.sum())
-    t = cur.inner_join(tot, keys)
-    t = t.left_join(prev, [t.market == prev.q_market, t.node_id == prev.q_node, t.key == prev.q_key])
-    t = t.filter(t.gmv_local > 0)
-    t = t.mutate(rank=ibis.row_number().over(ibis.window(group_by=keys, order_by=[ibis.desc(t.gmv_local),
-                                                                                  t.key])) + 1)
-    t = t.filter(t.rank <= n)
+    parts = []
+    rest = sel.nodes
+    if fast:
+        rows, prods, exact = _fast_candidates(wh, sel, what, n)
+        if rows is not None:
+            sub = replace(sel, nodes=exact)
+            parts.append(_select(wh, sub, what, _ranked(wh, sub, what, n, ibis.memtable(rows),
+                                                        _category_totals(wh, sub), prods)))
+            rest = [x for x in sel.nodes if x not in set(exact)]
+    if rest or not parts:
+        sub = replace(sel, nodes=rest)
+        cur = _entity_window(wh, sub, what, sub.start, sub.end)
+        tot = cur.group_by(["market", "node_id"]).aggregate(t_gmv=cur.gmv_local.sum(), t_lo=cur.gmv_lower.sum(),
+                                                            t_hi=cur.gmv_upper.sum())
+        parts.append(_select(wh, sub, what, _ranked(wh, sub, what, n, cur, tot, None)))
+    out = parts[0] if len(parts) == 1 else pa.concat_tables([p.cast(parts[0].schema) for p in parts])
+    if len(parts) > 1:
+        out = out.sort_by([("market", "ascending"), ("category_id", "ascending"), ("rank", "ascending")])
+    if what == "products":
+        out = out.drop_columns(["products"])
+        out = _add_acceleration(wh, out)
+        out = _add_labels(wh, out, "product")
+    out = _add_labels(wh, out, "shop")
+    out = add_names(out, sel)
+    return convert(out, as_)
+
+
+def _select(wh: Warehouse, sel: Selection, what: str, t: ibis.Table) -> pa.Table:
     upo = units_per_order(wh, sel.markets)
     upo_e = ibis.cases(*[(t.market == m, v[0]) for m, v in upo.items()], else_=1.0)
     ch = _f(t.units_video) + _f(t.units_live) + _f(t.units_card)
@@ -112,14 +211,7 @@ def top_view(wh: Warehouse, what: str, f: CubeFilter | None = None, *, n: int = 
         cols.pop("shop_id")
         cols = {"market": cols.pop("market"), "category_id": cols.pop("category_id"), "rank": cols.pop("rank"),
                 "shop_id": t.key, **cols}
-    out = t.select(**cols).order_by(["market", "category_id", "rank"]).to_pyarrow()
-    if what == "products":
-        out = out.drop_columns(["products"])
-        out = _add_acceleration(wh, out)
-        out = _add_labels(wh, out, "product")
-    out = _add_labels(wh, out, "shop")
-    out = add_names(out, sel)
-    return convert(out, as_)
+    return t.select(**cols).order_by(["market", "category_id", "rank"]).to_pyarrow()
 
 
 def _add_labels(wh: Warehouse, out: pa.Table, kind: str) -> pa.Table:
@@ -147,22 +239,14 @@ def _add_labels(wh: Warehouse, out: pa.Table, kind: str) -> pa.Table:
 
 
 def _add_acceleration(wh: Warehouse, out: pa.Table) -> pa.Table:
-    """Per product: units of its market's last 7 days ÷ last 90 days (as of the window's last data day)."""
+    """Per product: units of its market's last 7 days ÷ last 90 days (as of the cube's last day),
+    from ``cube_product_recent``."""
     if out.num_rows == 0:
         return out.append_column("acceleration", pa.array([], pa.float64()))
-    st = wh.table("cube_state")
-    last = {r["market"]: r["d"] for r in st.group_by("market").aggregate(d=st.date.max()).to_pyarrow().to_pylist()}
-    s = wh.table("product_daily_sales")
-    preds = []
-    from datetime import timedelta
-
     pids = list(set(out.column("product_id").to_pylist()))
-    for m, d in last.items():
-        preds.append((s.market == m) & s.date.between(d - timedelta(days=89), d))
-    s = s.filter(ibis.or_(*preds), s.product_id.isin(pids))
-    lastd = ibis.cases(*[(s.market == m, d) for m, d in last.items()], else_=ibis.null("date"))
-    agg = s.group_by("product_id").aggregate(
-        u7=s.units.sum(where=s.date > (lastd - ibis.interval(days=7))), u90=s.units.sum())
-    rows = {r["product_id"]: ((r["u7"] or 0.0) / r["u90"] if r["u90"] else None) for r in agg.to_pyarrow().to_pylist()}
+    r = wh.table("cube_product_recent")
+    r = r.filter(r.product_id.isin(pids))
+    agg = r.group_by("product_id").aggregate(u7=r.units_7d.sum(), u90=r.units_90d.sum())
+    rows = {x["product_id"]: ((x["u7"] or 0.0) / x["u90"] if x["u90"] else None) for x in agg.to_pyarrow().to_pylist()}
     return out.append_column("acceleration", pa.array([rows.get(p) for p in out.column("product_id").to_pylist()],
                                                       pa.float64()))

@@ -36,22 +36,31 @@ def previous_window(sel: Selection) -> tuple[date, date]:
     return shift(sel.start, sel.period, -k), sel.start - timedelta(days=1)
 
 
-def product_rows(wh: Warehouse, sel: Selection, start: date, end: date) -> ibis.Table:
-    """Per-period product rows in [start, end] for the selected markets and nodes (with ``node_id``)."""
+def product_rows(wh: Warehouse, sel: Selection, start: date, end: date,
+                 products: ibis.Table | None = None) -> ibis.Table:
+    """Per-period product rows in [start, end] for the selected markets and nodes (with ``node_id``).
+
+    ``products`` (a table with a ``product_id`` column) keeps only those products.
+    """
     if sel.period == "day":
         daily = _daily(wh, ranges=[(m, start, end) for m in sel.markets])
+        if products is not None:
+            daily = daily.semi_join(products, daily.product_id == products.product_id)
         pp = product_period_expr(wh, daily, "month").view()
     else:
         pp = wh.table("cube_product_period")
         pp = pp.filter(pp.period == sel.period, pp.market.isin(sel.markets), pp.period_start.between(start, end))
+        if products is not None:
+            pp = pp.semi_join(products, pp.product_id == products.product_id)
     nm = node_map(sel)
     nm = nm.rename(category_id="n_leaf")
     return pp.inner_join(nm, "category_id")
 
 
-def product_window(wh: Warehouse, sel: Selection, start: date, end: date) -> ibis.Table:
-    """One row per market × node × product with sums over [start, end]."""
-    r = product_rows(wh, sel, start, end)
+def product_window(wh: Warehouse, sel: Selection, start: date, end: date,
+                   products: ibis.Table | None = None) -> ibis.Table:
+    """One row per market × node × product with sums over [start, end] (only ``products`` if given)."""
+    r = product_rows(wh, sel, start, end, products)
     return r.group_by(["market", "node_id", "product_id"]).aggregate(
         shop_id=r.shop_id.max(), currency=r.currency.max(), **{c: r[c].sum() for c in _SUMS},
         days_active=r.days_active.sum(), first_sale=r.first_sale.min())
