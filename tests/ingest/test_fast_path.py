@@ -58,3 +58,29 @@ def test_fast_and_general_paths_load_the_same(tmp_path: Path, one_market: bool) 
     assert results[True][1] > 0 and results[True][2] > 0 and results[True][3] > 0   # all three fates occur
     for name in contents[True]:
         assert contents[True][name] == contents[False][name], name
+
+
+def test_later_rows_complete_dimension_rows_without_overwriting(warehouse, tmp_path: Path) -> None:
+    first = tmp_path / "a.csv"
+    first.write_text("product_id,market,observed_at,sold,title,brand\n"
+                     "7001,US,2026-08-20 10:00,5,,Acme\n"
+                     "7002,US,2026-08-20 10:00,5,,\n"
+                     "7002,US,2026-08-20 11:00,6,Second mug,\n", encoding="utf-8")   # same file fills the gap
+    [a] = ingest(warehouse, [first])
+    assert a.loaded == 3 and a.tables["product"] == 2
+    prods = {r["product_id"]: r for r in warehouse.table("product").to_pyarrow().to_pylist()}
+    assert (prods["7001"]["title"], prods["7001"]["brand"]) == (None, "Acme")
+    assert prods["7002"]["title"] == "Second mug"
+    later = tmp_path / "b.csv"
+    later.write_text("product_id,market,observed_at,sold,title,brand,shop_id\n"
+                     "7001,US,2026-08-21 10:00,9,Blue mug,Other brand,S1\n"
+                     "7002,US,2026-08-21 10:00,9,Renamed,,\n", encoding="utf-8")
+    [b] = ingest(warehouse, [later])
+    assert b.loaded == 2 and b.tables["product"] == 0 and b.filled == {"product": 1}
+    prods = {r["product_id"]: r for r in warehouse.table("product").to_pyarrow().to_pylist()}
+    # nulls filled from the later file; known values (brand Acme, title Second mug) kept
+    assert (prods["7001"]["title"], prods["7001"]["brand"], prods["7001"]["shop_id"]) == ("Blue mug", "Acme", "S1")
+    assert prods["7002"]["title"] == "Second mug"
+    before = sorted(map(str, warehouse.table("product").to_pyarrow().to_pylist()))
+    [again] = ingest(warehouse, [later])
+    assert again.filled == {} and sorted(map(str, warehouse.table("product").to_pyarrow().to_pylist())) == before

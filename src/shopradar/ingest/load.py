@@ -28,9 +28,13 @@ from shopradar.sources.files.readers import LINE, SourceFile
 from shopradar.warehouse.core import Warehouse
 from shopradar.warehouse.runs import Run, utcnow
 from shopradar.warehouse.schema import table_spec
+from shopradar.warehouse.staging import drop_temp, fill_nulls
 
 __all__ = ["FileResult", "load_file"]
 
+# tables that describe things (not observations): a later file may complete a row's missing values
+DIMENSIONS = frozenset({"category", "shop", "product", "creator", "video", "live"})
+_LINEAGE = frozenset({"source", "run_id"})
 _Q_COLS = ("run_id", "source", "line", "target_table", "reason_code", "reason", "record", "quarantined_at")
 
 
@@ -48,6 +52,7 @@ class FileResult:
     message: str = ""
     run_id: str | None = None
     tables: dict[str, int] = field(default_factory=dict)   # rows added per table
+    filled: dict[str, int] = field(default_factory=dict)   # rows already there whose missing values were filled
 
     @property
     def balanced(self) -> bool:
@@ -69,6 +74,7 @@ class _Stage:
         self.spilled = False
         self.rows = 0
         self.multi = False   # several rows per input record
+        self.filled = 0      # existing rows completed (dimension tables)
 
     def add(self, cols: dict[str, pa.Array], lines: pa.Array) -> None:
         n = len(lines)
@@ -111,31 +117,42 @@ class _Stage:
             staged_lines = len(pc.unique(arrow.column(LINE))) if self.multi else self.rows
             distinct = arrow.group_by(key).aggregate([]).num_rows
             s = ibis.memtable(arrow)
+        cols = [c.name for c in self.spec.columns]
+        dim = self.table in DIMENSIONS and not self.multi
         first = s
         if distinct != self.rows:
-            ranked = s.mutate(_rn=ibis.row_number().over(group_by=[s[k] for k in key], order_by=s[LINE]))
-            first = ranked.filter(ranked._rn == 0).drop("_rn")
+            if dim:
+                # one row per key: each column's first known value in file order (later rows fill gaps)
+                rest = [c for c in cols if c not in key]
+                first = s.group_by(key).aggregate(
+                    **{c: s[c].first(order_by=s[LINE], where=s[c].notnull()) for c in rest},
+                    **{LINE: s[LINE].min()}).select(*cols, LINE)
+            else:
+                ranked = s.mutate(_rn=ibis.row_number().over(group_by=[s[k] for k in key], order_by=s[LINE]))
+                first = ranked.filter(ranked._rn == 0).drop("_rn")
         existing = self.wh.table(self.table).select(*key)
         new = first.anti_join(existing, key)
-        cols = [c.name for c in self.spec.columns]
         if not self.spilled:
             # small: fetch the new rows and insert them (two round trips instead of four)
             fresh = new.select(*cols, LINE).to_pyarrow()
             loaded = len(pc.unique(fresh.column(LINE))) if self.multi else fresh.num_rows
             if fresh.num_rows:
                 self.wh.insert(self.table, fresh.drop_columns([LINE]))
-            return loaded, staged_lines
-        if self.multi:
-            loaded_lines = int(new[LINE].nunique().execute())
+        elif self.multi:
+            loaded = int(new[LINE].nunique().execute())
             con.insert(self.table, new.select(*cols))
-            return loaded_lines, staged_lines
-        before = self.wh.count(self.table)
-        con.insert(self.table, new.select(*cols))
-        return self.wh.count(self.table) - before, staged_lines
+        else:
+            before = self.wh.count(self.table)
+            con.insert(self.table, new.select(*cols))
+            loaded = self.wh.count(self.table) - before
+        if dim and loaded < distinct:
+            # some keys were already there: complete their missing values, never overwrite known ones
+            self.filled = fill_nulls(self.wh, self.table, first, key, [c for c in cols if c not in _LINEAGE])
+        return loaded, staged_lines
 
     def drop(self) -> None:
         if self.spilled:
-            self.wh.con.drop_table(self.name, force=True)
+            drop_temp(self.wh, self.name)
 
 
 def _record_json(batch: pa.Table, mask: pa.Array) -> list[str]:
@@ -225,6 +242,8 @@ def load_file(wh: Warehouse, src: SourceFile, prof: Profile, ctx: Context, *,
                 loaded, staged = stage.commit()
                 table = stage.table
                 added[table] = added.get(table, 0) + loaded
+                if stage.filled:
+                    res.filled[table] = res.filled.get(table, 0) + stage.filled
                 if key.startswith("primary:"):
                     res.loaded += loaded
                     res.duplicates += staged - loaded
@@ -234,7 +253,8 @@ def load_file(wh: Warehouse, src: SourceFile, prof: Profile, ctx: Context, *,
                                                                          res.quarantined)
             res.status = "partial" if res.quarantined else "ok"
             run.status = res.status
-            res.message = ", ".join(f"{k} +{v}" for k, v in added.items())
+            res.message = ", ".join([f"{k} +{v}" for k, v in added.items()] +
+                                    [t("ingest.filled", table=k, rows=v) for k, v in res.filled.items()])
             run.message = res.message
             run.record(wh)
         finally:
