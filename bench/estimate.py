@@ -150,7 +150,7 @@ def main() -> None:
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-baseline", action="store_true")
-    ap.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. 8GB (spills beyond it)")
+    ap.add_argument("--memory-limit", default="4GB", help="DuckDB memory limit (it spills to disk beyond it)")
     ap.add_argument("--db", default=None, help="reuse this warehouse file (generated if missing)")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="bench_estimate_")
