@@ -3,18 +3,19 @@
 Synthetic estimates (products × days, one market, a 3-level tree of 400 leaf categories) are
 generated directly in DuckDB through Ibis, so the figures measure the cube, not the estimator.
 
-    nice python bench/cube.py --products 20000 50000 100000 --days 365 --repeat 5
+    nice python bench/cube.py --size 100000x365 1000000x42 --repeat 3
 
-For each size it prints: rows of estimates, full build seconds, refresh seconds after one new
-day and its ratio to the full build (same process), and the median seconds of each view's
-Python API call (the CLI adds its process start-up on top, printed once at the end).
+For each size (products x days) it prints: rows of estimates, full build seconds (every day but
+the last), refresh seconds after the last day arrives and its ratio to the full build (same
+process), and the median wall and CPU seconds of each view's Python API call, with the top views
+also timed reading every product (``fast=False``) as the baseline in the same process (the CLI
+adds its process start-up on top, printed once at the end).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import statistics
 import subprocess
@@ -142,30 +143,43 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_size(n: int, days: int, repeat: int, folder: Path) -> dict:
-    path = folder / f"bench_{n}.duckdb"
+def _fast_nodes(wh: Warehouse, what: str, f: CubeFilter) -> str:
+    """How many of the selected categories the pre-ranked path answered (the rest: full scan)."""
+    from shopradar.cube.filters import resolve
+    from shopradar.cube.top import _fast_candidates
+
+    sel = resolve(wh, f)
+    return f"{len(_fast_candidates(wh, sel, what, 10)[2])}/{len(sel.nodes)}"
+
+
+def run_size(n: int, days: int, repeat: int, folder: Path, memory_limit: str | None, rebuild: bool) -> dict:
+    path = folder / f"bench_{n}_{days}.duckdb"
     for f in (path, path.with_name(path.name + ".wal")):
         if f.exists():
             f.unlink()
-    wh = Warehouse.open(path)
+    wh = Warehouse.open(path, memory_limit=memory_limit)
     t0 = time.perf_counter()
     rows = fill(wh, n, days)
     gen = time.perf_counter() - t0
     last = START + timedelta(days=days - 1)
-    # cube over all days but the last, then the last day arrives
+    # cube over all days but the last (the "full build"), then the last day arrives (refresh)
     s = wh.table("product_daily_sales")
     held = s.filter(s.date == last).to_pyarrow()
     wh.delete_where("product_daily_sales", s.date == last)
+    t0, c0 = time.perf_counter(), _cpu()
     build_cube(wh)
+    full_s, full_cpu = time.perf_counter() - t0, _cpu() - c0
     wh.insert("product_daily_sales", held)
     t0, c0 = time.perf_counter(), _cpu()
     rep = refresh_cube(wh)
     refresh_s, refresh_cpu = time.perf_counter() - t0, _cpu() - c0
     assert rep.days_added == 1, rep
-    t0, c0 = time.perf_counter(), _cpu()
-    build_cube(wh)
-    full_s, full_cpu = time.perf_counter() - t0, _cpu() - c0
+    if rebuild:  # a full build over every day, as a check of the first one
+        t0, c0 = time.perf_counter(), _cpu()
+        build_cube(wh)
+        full_s, full_cpu = time.perf_counter() - t0, _cpu() - c0
     month = CubeFilter(market="US", date_from=last.replace(day=1), date_to=last)
+    day30 = CubeFilter(market="US", category="b05", period="day", date_from=last - timedelta(days=29), date_to=last)
     views = {
         "market (level 1, all months)": lambda: market_view(wh, CubeFilter(market="US")),
         "market (one leaf, by day)": lambda: market_view(wh, CubeFilter(market="US", category="b051",
@@ -173,21 +187,29 @@ def run_size(n: int, days: int, repeat: int, folder: Path) -> dict:
         "market (level 3, by week)": lambda: market_view(wh, CubeFilter(market="US", level=3, period="week")),
         "top shops (last month)": lambda: top_view(wh, "shops", month),
         "top products (last month)": lambda: top_view(wh, "products", month),
-        "top products (one L1, 30 days by day)": lambda: top_view(wh, "products", CubeFilter(
-            market="US", category="b05", period="day", date_from=last - timedelta(days=29), date_to=last)),
+        "top products (whole span, level 2)": lambda: top_view(wh, "products", CubeFilter(market="US", level=2)),
+        "top products (one L1, 30 days by day)": lambda: top_view(wh, "products", day30),
         "top creators (last month)": lambda: top_view(wh, "creators", month),
         "prices (last month)": lambda: prices_view(wh, month),
-        "prices quantile (year)": lambda: prices_view(wh, CubeFilter(market="US"), mode="quantile"),
+        "prices quantile (whole span)": lambda: prices_view(wh, CubeFilter(market="US"), mode="quantile"),
         "channels (level 1, all months)": lambda: channels_view(wh, CubeFilter(market="US")),
+        # baseline in the same process: the same top views reading every product
+        "BASELINE top shops (last month), full scan": lambda: top_view(wh, "shops", month, fast=False),
+        "BASELINE top products (last month), full scan": lambda: top_view(wh, "products", month, fast=False),
+        "BASELINE top products (30 days by day), full scan": lambda: top_view(wh, "products", day30, fast=False),
     }
     timings = {k: _median(v, repeat) for k, v in views.items()}
+    fast = {"top shops (last month)": _fast_nodes(wh, "shops", month),
+            "top products (last month)": _fast_nodes(wh, "products", month),
+            "top products (whole span, level 2)": _fast_nodes(wh, "products", CubeFilter(market="US", level=2)),
+            "top products (one L1, 30 days by day)": _fast_nodes(wh, "products", day30)}
     wh.close()
     size_mb = path.stat().st_size / 1e6
     return {"products": n, "days": days, "rows": rows, "generate_s": gen, "full_build_s": full_s,
             "full_build_cpu_s": full_cpu, "refresh_one_day_s": refresh_s, "refresh_one_day_cpu_s": refresh_cpu,
             "refresh_ratio": refresh_s / full_s, "refresh_ratio_cpu": refresh_cpu / full_cpu,
             "views_s": {k: v[0] for k, v in timings.items()}, "views_cpu_s": {k: v[1] for k, v in timings.items()},
-            "db_mb": size_mb, "peak_rss_mb": _rss_mb()}
+            "fast_nodes": fast, "db_mb": size_mb, "peak_rss_mb": _rss_mb(), "path": str(path)}
 
 
 def cli_startup(db: Path) -> float:
@@ -202,42 +224,39 @@ def cli_startup(db: Path) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--products", type=int, nargs="+", default=[20000, 50000])
-    ap.add_argument("--days", type=int, default=365)
-    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--size", nargs="+", default=["20000x365"],
+                    help="products x days, e.g. 100000x365 1000000x42")
+    ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--folder", default=None)
+    ap.add_argument("--memory-limit", default="6GB")
+    ap.add_argument("--rebuild", action="store_true", help="time a second full build over every day")
     a = ap.parse_args()
     folder = Path(a.folder or tempfile.mkdtemp(prefix="cube_bench_"))
-    results = []
-    for n in a.products:
-        r = run_size(n, a.days, a.repeat, folder)
-        results.append(r)
-        print(f"\n== {n:,} products × {a.days} days = {r['rows']:,} estimate rows (db {r['db_mb']:.0f} MB, "
-              f"peak RSS {r['peak_rss_mb']:.0f} MB)")
+    folder.mkdir(parents=True, exist_ok=True)
+    last_db = None
+    for size in a.size:
+        n, days = (int(x) for x in size.lower().split("x"))
+        r = run_size(n, days, a.repeat, folder, a.memory_limit, a.rebuild)
+        last_db = Path(r["path"])
+        print(f"\n== {n:,} products × {days} days = {r['rows']:,} estimate rows (db {r['db_mb']:.0f} MB, "
+              f"peak RSS {r['peak_rss_mb']:.0f} MB, generated in {r['generate_s']:.0f} s)")
         print(f"full build      {r['full_build_s']:8.2f} s wall {r['full_build_cpu_s']:8.2f} s CPU "
               f"({r['rows'] / r['full_build_s']:,.0f} rows/s)")
         print(f"refresh +1 day  {r['refresh_one_day_s']:8.2f} s wall {r['refresh_one_day_cpu_s']:8.2f} s CPU  "
               f"ratio to full build {r['refresh_ratio']:.3f} wall, {r['refresh_ratio_cpu']:.3f} CPU")
         for k, v in r["views_s"].items():
-            print(f"  {k:42s} {v:7.3f} s wall {r['views_cpu_s'][k]:7.3f} s CPU (median of {a.repeat})")
+            extra = f"  pre-ranked categories {r['fast_nodes'][k]}" if k in r["fast_nodes"] else ""
+            print(f"  {k:50s} {v:7.3f} s wall {r['views_cpu_s'][k]:7.3f} s CPU (median of {a.repeat}){extra}")
+        print(json.dumps(r, default=str))
         sys.stdout.flush()
-    if len(results) >= 2:
-        lo, hi = results[0], results[-1]
-        f = math.log(hi["products"] / lo["products"])
-        print("\n== extrapolation to 1,000,000 products (power law through the smallest and largest size)")
-        for k in hi["views_s"]:
-            b = math.log(hi["views_s"][k] / lo["views_s"][k]) / f
-            est = hi["views_s"][k] * (1_000_000 / hi["products"]) ** b
-            print(f"  {k:42s} exponent {b:5.2f} → {est:6.2f} s")
-        for key in ("full_build_s", "refresh_one_day_s"):
-            b = math.log(hi[key] / lo[key]) / f
-            print(f"  {key:42s} exponent {b:5.2f} → {hi[key] * (1_000_000 / hi['products']) ** b:6.1f} s")
-    last_db = folder / f"bench_{a.products[-1]}.duckdb"
-    print(f"\nCLI process (python -m shopradar market -f csv), median of 3: {cli_startup(last_db):.2f} s")
-    print(json.dumps(results, default=str))
+        if not a.folder and size != a.size[-1]:
+            os.unlink(r["path"])
+    if last_db is not None:
+        print(f"\nCLI process (python -m shopradar market -f csv), median of 3: {cli_startup(last_db):.2f} s")
     if not a.folder:
         for p in folder.glob("*"):
-            os.unlink(p)
+            if p.is_file():
+                os.unlink(p)
 
 
 if __name__ == "__main__":

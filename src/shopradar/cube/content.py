@@ -23,8 +23,8 @@ from shopradar.cube.window import node_map, previous_window, product_window
 from shopradar.warehouse import Warehouse
 
 
-def _prices(wh: Warehouse, sel: Selection) -> ibis.Table:
-    pw = product_window(wh, sel, sel.start, sel.end)
+def _prices(wh: Warehouse, sel: Selection, products: ibis.Table | None = None) -> ibis.Table:
+    pw = product_window(wh, sel, sel.start, sel.end, products)
     pw = pw.filter(pw.units > 0)
     return pw.select(pr_market=pw.market, pr_product=pw.product_id, price=_f(pw.gmv_local) / _f(pw.units))
 
@@ -77,7 +77,8 @@ def content_rows(wh: Warehouse, sel: Selection, start: Any, end: Any) -> ibis.Ta
     u = u.filter(u.u > 0)
     pn = _product_nodes(wh, sel)
     u = u.inner_join(pn, u.product_id == pn.pn_product)
-    pr = _prices(wh, sel)
+    # prices of the products that have content only (not every product of the window)
+    pr = _prices(wh, sel, u.select(product_id=u.product_id).distinct())
     u = u.left_join(pr, [u.market == pr.pr_market, u.product_id == pr.pr_product])
     return u.select(
         "market", "node_id", "ps", "item", "product_id", "creator_id", "is_affiliate", "kind", "u", "u_lo", "u_hi",
