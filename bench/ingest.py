@@ -1,25 +1,35 @@
 """Ingest throughput: a generated snapshot CSV (and XLSX) through `ingest`, beside a naive baseline.
 
-    python bench/ingest.py --rows 10000000 --baseline-rows 100000 --xlsx-rows 100000
+    nice python bench/ingest.py --rows 10000000 --baseline-rows 50000 --xlsx-rows 200000 --repeat 3
 
-Prints rows/s and peak RSS for: shopradar ingest of the CSV (generic-snapshots layout: id, market,
-time, "$12.34", "1.2K sold", rating), the baseline (pandas read_csv + one INSERT per row through
-DuckDB, on --baseline-rows rows of the same file, extrapolated as rows/s), and ingest of an XLSX.
-The ratio is ingest rows/s ÷ baseline rows/s, both measured in this process.
+Prints, for each measurement run in its own child process (so peak RSS is that run's own):
+rows/s on the wall clock and per CPU second, peak RSS, and the median over ``--repeat`` runs of
+
+* the baseline: pandas ``read_csv`` + one DuckDB ``INSERT`` per row, on ``--baseline-rows`` rows
+  of the same file (rows/s);
+* ``ingest`` of the CSV (generic-snapshots layout: id, market, time, ``$12.34``, ``1.2K sold``, rating),
+  which writes ``product_snapshot`` and ``product`` rows;
+* the DuckDB floor: the same rows, already typed, inserted into the same two tables (what the
+  writes alone cost, on ``--floor-rows`` rows);
+* ``ingest`` of an XLSX with the same columns (python-calamine).
+
+The ratio is ingest rows/s ÷ baseline rows/s, both measured in this run.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing as mp
 import resource
+import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+COLUMNS = ("product_id", "market", "observed_at", "price", "sold", "rating")
 
 
 def make_csv(path: Path, rows: int) -> None:
@@ -28,8 +38,7 @@ def make_csv(path: Path, rows: int) -> None:
     import pyarrow.csv as pacsv
 
     chunk = 1_000_000
-    with pacsv.CSVWriter(path, pa.schema([(n, pa.string()) for n in
-                                          ("product_id", "market", "observed_at", "price", "sold", "rating")])) as w:
+    with pacsv.CSVWriter(path, pa.schema([(n, pa.string()) for n in COLUMNS])) as w:
         for start in range(0, rows, chunk):
             n = min(chunk, rows - start)
             idx = pa.array(range(start, start + n), pa.int64())
@@ -43,26 +52,36 @@ def make_csv(path: Path, rows: int) -> None:
                 "price": price, "sold": sold, "rating": pa.array(["4.5"] * n)}))
 
 
-def bench_ingest(path: Path, db: Path) -> tuple[int, float, float]:
+def make_xlsx(path: Path, rows: int) -> None:
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, list(COLUMNS))
+    for i in range(rows):
+        ws.write_row(i + 1, 0, [str(1_729_000_000_000_000_000 + i), "US", "2026-08-20 10:00:00", 12.5 + i % 100,
+                                f"{i % 97}.2K sold", 4.5])
+    wb.close()
+
+
+# -- measurements (each runs in a child process) -------------------------------------------------
+def _ingest(path: str, db: str) -> int:
     from shopradar.ingest import ingest
     from shopradar.warehouse import Warehouse
 
     with Warehouse.open(db) as wh:
-        t0 = time.perf_counter()
         [res] = ingest(wh, [path])
-        dt = time.perf_counter() - t0
-        assert res.balanced and res.quarantined == 0, res
-        return res.loaded, dt, _rss_mb()
+        assert res.balanced and res.quarantined == 0 and res.loaded == res.rows_in, res
+        return res.loaded
 
 
-def bench_baseline(path: Path, rows: int, db: Path) -> tuple[int, float]:
+def _baseline(path: str, db: str, rows: int) -> int:
     import duckdb
     import pandas as pd
 
-    con = duckdb.connect(str(db))
+    con = duckdb.connect(db)
     con.execute("CREATE TABLE snap (product_id VARCHAR, market VARCHAR, observed_at TIMESTAMP, price DECIMAL(18,4),"
                 " sold_lower BIGINT, rating DOUBLE)")
-    t0 = time.perf_counter()
     df = pd.read_csv(path, nrows=rows, dtype=str)
     con.execute("BEGIN")
     for rec in df.itertuples(index=False):
@@ -71,38 +90,84 @@ def bench_baseline(path: Path, rows: int, db: Path) -> tuple[int, float]:
         con.execute("INSERT INTO snap VALUES (?, ?, ?, ?, ?, ?)",
                     [rec.product_id, rec.market, rec.observed_at, price, sold, float(rec.rating)])
     con.execute("COMMIT")
-    dt = time.perf_counter() - t0
     con.close()
-    return len(df), dt
+    return len(df)
 
 
-def bench_xlsx(rows: int, folder: Path) -> tuple[int, float]:
-    import xlsxwriter
+def _floor_data(path: str, rows: int) -> tuple[Any, Any]:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
 
-    from shopradar.ingest import ingest
+    table = pacsv.read_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 24),
+                           convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in COLUMNS}))
+    table = table.slice(0, rows)
+    n = table.num_rows
+    ts = pc.strptime(table.column("observed_at"), format="%Y-%m-%d %H:%M:%S", unit="us")
+    price = pc.cast(pc.cast(pc.utf8_ltrim(table.column("price"), characters="$"), pa.float64()), pa.decimal128(18, 4))
+    const = {"source": pa.repeat(pa.scalar("file"), n), "run_id": pa.repeat(pa.scalar("ingest-bench"), n),
+             "currency": pa.repeat(pa.scalar("USD"), n)}
+    snap = pa.table({"product_id": table.column("product_id"), "market": table.column("market"),
+                     "observed_at": ts, "price": price, "sold_text": table.column("sold"),
+                     "sold_lower": pa.repeat(pa.scalar(1200), n), "sold_upper": pa.repeat(pa.scalar(1299), n),
+                     "rating": pc.cast(table.column("rating"), pa.float64()), **const})
+    prod = pa.table({"product_id": table.column("product_id"), "market": table.column("market"), **const})
+    return snap, prod
+
+
+def _floor(path: str, db: str, rows: int) -> int:
     from shopradar.warehouse import Warehouse
 
-    path = folder / "snap.xlsx"
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    ws = wb.add_worksheet()
-    ws.write_row(0, 0, ["product_id", "market", "observed_at", "price", "sold", "rating"])
-    for i in range(rows):
-        ws.write_row(i + 1, 0, [str(1_729_000_000_000_000_000 + i), "US", "2026-08-20 10:00:00", 12.5 + i % 100,
-                                f"{i % 97}.2K sold", 4.5])
-    wb.close()
-    with Warehouse.open(folder / "x.duckdb") as wh:
-        t0 = time.perf_counter()
-        [res] = ingest(wh, [path])
-        dt = time.perf_counter() - t0
-        assert res.balanced and res.loaded == rows, res
-    return rows, dt
+    snap, prod = _floor_data(path, rows)
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    with Warehouse.open(db) as wh, wh.transaction():
+        wh.insert("product_snapshot", snap)
+        wh.insert("product", prod)
+    _floor.timing = (time.perf_counter() - t0, time.process_time() - c0)  # type: ignore[attr-defined]
+    return snap.num_rows
+
+
+def _child(fn_name: str, args: tuple[Any, ...], queue: Any) -> None:
+    fn: Callable[..., int] = globals()[fn_name]
+    t0 = time.perf_counter()
+    c0 = time.process_time()
+    n = fn(*args)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    if fn_name == "_floor":   # time the inserts only, not the preparation of the typed rows
+        wall, cpu = _floor.timing  # type: ignore[attr-defined]
+    queue.put((n, wall, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+
+
+def measure(fn_name: str, *args: Any) -> tuple[int, float, float, float]:
+    """(rows, wall s, CPU s, peak RSS MB) of ``fn(*args)`` in a fresh child process."""
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(fn_name, args, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def report(label: str, runs: list[tuple[int, float, float, float]]) -> float:
+    n = runs[0][0]
+    wall = statistics.median(r[1] for r in runs)
+    cpu = statistics.median(r[2] for r in runs)
+    rss = max(r[3] for r in runs)
+    each = ", ".join(f"{r[1]:.1f}" for r in runs)
+    print(f"{label:<44} {n:>12,} rows  median {wall:7.2f} s wall ({each})  {n / wall:>12,.0f} rows/s  "
+          f"CPU {cpu:7.2f} s = {n / cpu:>12,.0f} rows per CPU-s  peak RSS {rss:,.0f} MB", flush=True)
+    return n / wall
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--baseline-rows", type=int, default=50_000)
-    ap.add_argument("--xlsx-rows", type=int, default=50_000)
+    ap.add_argument("--floor-rows", type=int, default=1_000_000)
+    ap.add_argument("--xlsx-rows", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--dir", type=Path, default=None)
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
@@ -110,17 +175,27 @@ def main(argv: list[str] | None = None) -> int:
         csv = folder / "snap.csv"
         t0 = time.perf_counter()
         make_csv(csv, args.rows)
-        print(f"generated {args.rows:,} rows ({csv.stat().st_size / 1e6:,.0f} MB) in {time.perf_counter() - t0:.1f} s")
-        n_b, dt_b = bench_baseline(csv, args.baseline_rows, folder / "base.duckdb")
-        base_rate = n_b / dt_b
-        print(f"baseline  pandas.read_csv + row-wise INSERT: {n_b:,} rows in {dt_b:.2f} s = {base_rate:,.0f} rows/s")
-        n, dt, rss = bench_ingest(csv, folder / "w.duckdb")
-        rate = n / dt
-        print(f"ingest    CSV: {n:,} rows in {dt:.2f} s = {rate:,.0f} rows/s, peak RSS {rss:,.0f} MB, "
-              f"{rate / base_rate:.1f}x baseline")
+        print(f"generated {args.rows:,} rows ({csv.stat().st_size / 1e6:,.0f} MB) in {time.perf_counter() - t0:.1f} s",
+              flush=True)
+
+        def runs(fn: str, path: Path, *extra: Any) -> list[tuple[int, float, float, float]]:
+            out = []
+            for i in range(args.repeat):
+                db = folder / f"{fn}{i}.duckdb"
+                out.append(measure(fn, str(path), str(db), *extra))
+                for p in folder.glob(f"{fn}{i}.duckdb*"):
+                    p.unlink()
+            return out
+
+        base = report("baseline pandas.read_csv + row-wise INSERT", runs("_baseline", csv, args.baseline_rows))
+        rate = report("ingest CSV", runs("_ingest", csv))
+        print(f"ingest CSV / baseline: {rate / base:,.1f}x", flush=True)
+        if args.floor_rows:
+            report("DuckDB floor: typed rows INSERTed (2 tables)", runs("_floor", csv, min(args.floor_rows, args.rows)))
         if args.xlsx_rows:
-            nx, dtx = bench_xlsx(args.xlsx_rows, folder)
-            print(f"ingest    XLSX: {nx:,} rows in {dtx:.2f} s = {nx / dtx:,.0f} rows/s")
+            xlsx = folder / "snap.xlsx"
+            make_xlsx(xlsx, args.xlsx_rows)
+            report("ingest XLSX", runs("_ingest", xlsx))
     return 0
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -23,7 +24,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from shopradar.errors import InputError
 
@@ -133,6 +136,30 @@ def _cell_text(value: Any) -> str | None:
     return str(value)
 
 
+def _column_text(values: tuple[Any, ...]) -> pa.Array:
+    """One spreadsheet column as text, like :func:`_cell_text` on every cell, but column-at-a-time
+    when the column holds one type (text, numbers, booleans)."""
+    try:
+        arr = pa.array(values, from_pandas=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        return pa.array([_cell_text(v) for v in values], pa.string())
+    if pa.types.is_string(arr.type) or pa.types.is_null(arr.type):
+        return arr.cast(pa.string())
+    if pa.types.is_integer(arr.type):
+        return arr.cast(pa.string())
+    if pa.types.is_boolean(arr.type):
+        return pc.if_else(arr, "true", "false")
+    if pa.types.is_floating(arr.type):
+        whole = pc.and_(pc.equal(pc.floor(arr), arr), pc.less(pc.abs(arr), 1e15))
+        as_int = pc.cast(pc.cast(pc.if_else(whole, arr, 0.0), pa.int64()), pa.string())
+        # other values as Python writes them (repr), once per distinct value
+        uniq = pc.unique(pc.filter(arr, pc.invert(pc.fill_null(whole, True))))
+        texts = pa.array([_cell_text(v) for v in uniq.to_pylist()], pa.string())
+        other = pc.take(texts, pc.index_in(arr, value_set=uniq))
+        return pc.if_else(pc.fill_null(whole, False), as_int, other)
+    return pa.array([_cell_text(v) for v in values], pa.string())
+
+
 def _unique(names: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
@@ -168,7 +195,7 @@ class SourceFile:
             names.pop(LINE, None)
             return [*names, *self.meta]
         if self.fmt == "xlsx":
-            return [*self._xlsx_rows(sheet)[0], *self.meta]
+            return [*self._xlsx_sheet(sheet)[1], *self.meta]
         if self.fmt == "parquet":
             import pyarrow.parquet as pq
 
@@ -190,9 +217,10 @@ class SourceFile:
         else:
             yield from self._csv_batches(batch_rows)
 
-    def _with_meta(self, table: pa.Table, start: int) -> pa.Table:
+    def _with_meta(self, table: pa.Table, start: int, lines: Any = None) -> pa.Table:
         n = table.num_rows
-        table = table.append_column(LINE, pa.array(range(start, start + n), pa.int64()))
+        table = table.append_column(LINE, pa.array(range(start, start + n), pa.int64()) if lines is None else
+                                    pa.array(lines, pa.int64()))
         for key, value in self.meta.items():
             if key not in table.column_names:
                 table = table.append_column(key, pa.array([value] * n, pa.string()))
@@ -252,8 +280,22 @@ class SourceFile:
         parse = pacsv.ParseOptions(delimiter=delim, newlines_in_values=True, invalid_row_handler=on_invalid)
         conv = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
                                     quoted_strings_can_be_null=False)
-        line = 1
         got = 0
+        # data-row numbers of the malformed rows, found by a second (Python csv) pass once the parser
+        # reports one: the good rows after a skipped row keep their own numbers
+        malformed: list[tuple[int, int]] | None = None
+
+        def numbered(table: pa.Table) -> pa.Table:
+            nonlocal malformed
+            if bad and malformed is None:
+                malformed = self._malformed_rows(delim, expected) or []
+            if not malformed:
+                return self._with_meta(table, got + 1)
+            good = np.arange(got + 1, got + 1 + table.num_rows, dtype=np.int64)
+            pos = np.array([m[0] for m in malformed], dtype=np.int64)
+            good_before = pos - np.arange(1, len(pos) + 1)     # good rows before the j-th malformed row
+            return self._with_meta(table, 0, lines=good + np.searchsorted(good_before, good, side="left"))
+
         try:
             reader = pacsv.open_csv(self.path, read_options=read, parse_options=parse, convert_options=conv)
             pending: list[pa.RecordBatch] = []
@@ -265,13 +307,12 @@ class SourceFile:
                 pending_rows += batch.num_rows
                 if pending_rows >= batch_rows:
                     table = pa.Table.from_batches(pending)
-                    yield self._with_meta(table, line)
-                    line += table.num_rows
+                    yield numbered(table)
                     got += table.num_rows
                     pending, pending_rows = [], 0
             if pending:
                 table = pa.Table.from_batches(pending)
-                yield self._with_meta(table, line)
+                yield numbered(table)
                 got += table.num_rows
         except pa.ArrowInvalid as exc:
             msg = _line1(exc)
@@ -280,11 +321,37 @@ class SourceFile:
             raise InputError("ingest.unreadable", path=str(self.path), fmt="CSV", error=msg) from None
         except UnicodeDecodeError:
             raise InputError("ingest.bad_encoding", path=str(self.path), encoding=enc) from None
-        if any(b.line < 0 for b in bad):
+        if bad and malformed is None:
+            malformed = self._malformed_rows(delim, expected) or []
+        if malformed and len(malformed) == len(bad) and \
+                all(f"{m[1]}/{expected}" == b.detail for m, b in zip(malformed, bad, strict=True)):
+            for m, b in zip(malformed, bad, strict=True):
+                b.line = m[0]
+        elif any(b.line < 0 for b in bad):
             self._locate(bad)
         self.bad_rows.extend(bad)
         if got == 0 and not bad:
             raise InputError("ingest.header_only", path=str(self.path))
+
+    def _malformed_rows(self, delim: str, expected: int) -> list[tuple[int, int]] | None:
+        """(data-row number, field count) of every row whose field count is not ``expected``; blank lines
+        are not rows (as for the Arrow reader). None when Python's csv module cannot read the file."""
+        out: list[tuple[int, int]] = []
+        csv.field_size_limit(1 << 30)
+        try:
+            with self.path.open(encoding=self._encoding(), errors="replace", newline="") as fh:
+                reader = csv.reader(fh, delimiter=delim)
+                next(reader, None)   # the header
+                row_no = 0
+                for row in reader:
+                    if not row:
+                        continue
+                    row_no += 1
+                    if len(row) != expected:
+                        out.append((row_no, len(row)))
+        except (csv.Error, OSError):
+            return None
+        return out
 
     def _locate(self, bad: list[BadRow]) -> None:
         """Line numbers of malformed rows (the threaded CSV parser does not know them): find their text."""
@@ -298,7 +365,11 @@ class SourceFile:
                     break
 
     # -- XLSX -----------------------------------------------------------------------------
-    def _xlsx_rows(self, sheet: list[str] | None) -> tuple[list[str], list[list[Any]], int]:
+    def _xlsx_sheet(self, sheet: list[str] | None) -> tuple[Any, list[str], int]:
+        """The sheet to read (the first of the preferred ones holding data), its header and where it is.
+
+        Rows are read lazily (``iter_rows``): only the first rows are looked at here.
+        """
         cache_key = tuple(sheet or ())
         cached = getattr(self, "_xlsx_cache", None)
         if cached and cached[0] == cache_key:
@@ -309,53 +380,86 @@ class SourceFile:
             wb = CalamineWorkbook.from_path(str(self.path))
             names = list(wb.sheet_names)
             order = [n for n in (sheet or []) if n in names] + names
-            rows: list[list[Any]] = []
+            chosen, head = None, []
             for name in order:
-                rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=True)
-                if any(any(c not in (None, "") for c in r) for r in rows):
+                ws = wb.get_sheet_by_name(name)
+                head = []
+                for row in ws.iter_rows():
+                    head.append(row)
+                    if len(head) >= 20:
+                        break
+                if any(any(c not in (None, "") for c in r) for r in head):
+                    chosen = ws
                     break
         except InputError:
             raise
         except Exception as exc:  # calamine raises its own error types for damaged workbooks
             raise InputError("ingest.unreadable", path=str(self.path), fmt="XLSX", error=_line1(exc)) from None
-        rows = [r for r in rows]
-        if not rows:
+        if chosen is None:
             raise InputError("ingest.empty_file", path=str(self.path))
         # header: the first row (of the first 20) that fills at least half of the widest row
-        width = max(sum(1 for c in r if c not in (None, "")) for r in rows[:20])
-        hdr = next(i for i, r in enumerate(rows[:20]) if sum(1 for c in r if c not in (None, "")) * 2 >= width)
-        header = _unique([_cell_text(c) or "" for c in rows[hdr]])
-        body = rows[hdr + 1:]
-        while body and all(c in (None, "") for c in body[-1]):
-            body.pop()
-        result = (header, body, hdr + 1)
+        width = max(sum(1 for c in r if c not in (None, "")) for r in head)
+        hdr = next(i for i, r in enumerate(head) if sum(1 for c in r if c not in (None, "")) * 2 >= width)
+        header = _unique([_cell_text(c) or "" for c in head[hdr]])
+        result = (chosen, header, hdr + 1)
         self._xlsx_cache = (cache_key, result)
         return result
 
+    def _xlsx_rows(self, sheet: list[str] | None) -> tuple[list[str], Iterator[list[Any]]]:
+        """The header and the data rows after it, one by one (trailing empty rows dropped)."""
+        ws, header, skip = self._xlsx_sheet(sheet)
+
+        def body() -> Iterator[list[Any]]:
+            empty: list[list[Any]] = []     # empty rows are held back until a row with data follows
+            for i, row in enumerate(ws.iter_rows()):
+                if i < skip:
+                    continue
+                if all(c in (None, "") for c in row):
+                    empty.append(row)
+                    continue
+                yield from empty
+                empty = []
+                yield row
+
+        return header, body()
+
     def _xlsx_batches(self, sheet: list[str] | None, batch_rows: int) -> Iterator[pa.Table]:
-        header, body, _ = self._xlsx_rows(sheet)
-        if not body:
-            raise InputError("ingest.header_only", path=str(self.path))
+        header, rows = self._xlsx_rows(sheet)
         width = len(header)
-        for start in range(0, len(body), batch_rows):
-            chunk = body[start:start + batch_rows]
-            cols = []
-            for j in range(width):
-                cols.append(pa.array([_cell_text(r[j]) if j < len(r) else None for r in chunk], pa.string()))
-            extra = [i for i, r in enumerate(chunk) if len(r) > width and any(c not in (None, "") for c in r[width:])]
-            for i in extra:
-                self.bad_rows.append(BadRow(start + i + 1, json.dumps([_cell_text(c) for c in chunk[i]],
-                                                                       ensure_ascii=False)[:2000],
-                                            "wrong_field_count", f"{len(chunk[i])}/{width}"))
-            table = pa.Table.from_arrays(cols, names=header)
-            if extra:
-                keep = pa.array([i not in set(extra) for i in range(len(chunk))])
-                lines = pa.array(range(start + 1, start + 1 + len(chunk)), pa.int64()).filter(keep)
-                table = table.filter(keep)
-                table = self._with_meta(table, 0).set_column(len(header), LINE, lines)
-                yield table
-            else:
-                yield self._with_meta(table, start + 1)
+        start = 0
+        try:
+            while True:
+                chunk = list(itertools.islice(rows, batch_rows))
+                if not chunk:
+                    break
+                yield from self._xlsx_table(header, width, chunk, start)
+                start += len(chunk)
+        except InputError:
+            raise
+        except Exception as exc:  # a damaged sheet found while reading its rows
+            raise InputError("ingest.unreadable", path=str(self.path), fmt="XLSX", error=_line1(exc)) from None
+        if start == 0:
+            raise InputError("ingest.header_only", path=str(self.path))
+
+    def _xlsx_table(self, header: list[str], width: int, chunk: list[list[Any]], start: int) -> Iterator[pa.Table]:
+        extra = [i for i, r in enumerate(chunk) if len(r) > width and any(c not in (None, "") for c in r[width:])]
+        for i in extra:
+            self.bad_rows.append(BadRow(start + i + 1, json.dumps([_cell_text(c) for c in chunk[i]],
+                                                                   ensure_ascii=False)[:2000],
+                                        "wrong_field_count", f"{len(chunk[i])}/{width}"))
+        if any(len(r) != width for r in chunk):
+            chunk = [(list(r) + [None] * width)[:width] for r in chunk]
+        cols = [_column_text(col) for col in zip(*chunk, strict=True)] if chunk else []
+        table = pa.Table.from_arrays(cols, names=header)
+        if extra:
+            bad = set(extra)
+            keep = pa.array([i not in bad for i in range(len(chunk))])
+            lines = pa.array(range(start + 1, start + 1 + len(chunk)), pa.int64()).filter(keep)
+            table = table.filter(keep)
+            table = self._with_meta(table, 0).set_column(len(header), LINE, lines)
+            yield table
+        else:
+            yield self._with_meta(table, start + 1)
 
     # -- Parquet ---------------------------------------------------------------------------
     def _parquet_batches(self, batch_rows: int) -> Iterator[pa.Table]:
