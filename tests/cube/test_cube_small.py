@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from shopradar.cube import CubeFilter, build_cube, market_view, prices_view, refresh_cube, top_view
+from shopradar.cube.orders import assumed_units_per_order
 from shopradar.errors import DataError, UsageError
 
 from .conftest import CATEGORIES, END, PRODUCTS, START
@@ -75,8 +76,10 @@ def test_monthly_figures_match_plain_sums(built) -> None:
         assert r["shops"] == len(truth["shops"]) and r["products"] == len(truth["products"])
         assert r["hhi_shops"] == pytest.approx(hhi(truth["shops"].values()))
         assert r["gini_products"] == pytest.approx(gini(truth["products"].values()), abs=1e-9)
-        assert r["aov"] == pytest.approx(float(truth["gmv"]) / truth["units"])  # 1 unit per order assumed
-        assert r["orders_basis"] == "assumed"
+        # no own orders: units per order assumed, "Beauty" is not in the data file, so its default
+        upo = assumed_units_per_order()[0]
+        assert r["orders_basis"] == "assumed" and r["units_per_order"] == upo
+        assert r["aov"] == pytest.approx(float(truth["gmv"]) / (truth["units"] / upo))
 
 
 def test_growth_and_rollup(built) -> None:
@@ -210,3 +213,26 @@ def test_mixed_currencies_refused_and_cube_unchanged(built) -> None:
     with pytest.raises(DataError, match="USD"):
         build_cube(built)
     assert built.count("cube_category_period") == before
+
+
+def test_units_per_order_override_and_category_default(small_wh) -> None:
+    import pyarrow as pa
+
+    from .conftest import daily_rows
+
+    small_wh.insert("category", pa.table({"category_id": ["c3"], "parent_id": [None], "level": [1],
+                                          "name_en": ["Food & Beverages"], "name_zh": ["食品饮料"]}))
+    small_wh.insert("product", pa.table({"product_id": ["p9"], "market": ["US"], "shop_id": ["s1"],
+                                         "category_id": ["c3"], "currency": ["USD"]}))
+    small_wh.insert("product_daily_sales", daily_rows({"p9": ("s1", "c3", 3, Decimal("4.00"), START, END)}))
+    build_cube(small_wh)
+    food = market_view(small_wh, CubeFilter(category="食品饮料")).to_pylist()
+    assert {r["units_per_order"] for r in food} == {assumed_units_per_order()[1]["food & beverages"]}
+    assert all(r["orders"] == pytest.approx(r["units"] / r["units_per_order"]) for r in food)
+    over = market_view(small_wh, CubeFilter(level=1), units_per_order=2.5).to_pylist()
+    assert {(r["orders_basis"], r["units_per_order"]) for r in over} == {("override", 2.5)}
+    assert all(r["aov"] == pytest.approx(float(r["gmv_local"]) / (r["units"] / 2.5)) for r in over)
+    top = top_view(small_wh, "products", CubeFilter(category="c3"), units_per_order=2.5).to_pylist()
+    assert top[0]["orders"] == pytest.approx(top[0]["units"] / 2.5) and top[0]["orders_basis"] == "override"
+    with pytest.raises(UsageError, match="between 1 and 100"):
+        market_view(small_wh, units_per_order=0.5)

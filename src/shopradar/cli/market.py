@@ -32,6 +32,7 @@ FromOpt = Annotated[str | None, typer.Option("--from", help=h("cube.opt.from"))]
 ToOpt = Annotated[str | None, typer.Option("--to", help=h("cube.opt.to"))]
 BandOpt = Annotated[str | None, typer.Option("--band", help=h("cube.opt.band"))]
 AllOpt = Annotated[bool, typer.Option("--all", help=h("cube.opt.all"))]
+UpoOpt = Annotated[float | None, typer.Option("--units-per-order", help=h("cube.opt.units_per_order"))]
 
 cube_app = typer.Typer(help=h("cube.help"), no_args_is_help=True)
 app.add_typer(cube_app, name="cube")
@@ -95,20 +96,24 @@ def _out(table: pa.Table, view: str, fmt: str, output: Path | None, title: str, 
 def market_cmd(market: MarketOpt = None, category: CategoryOpt = None, level: LevelOpt = None,
                period: PeriodOpt = "month", from_: FromOpt = None, to: ToOpt = None,
                own: Annotated[bool, typer.Option("--own", help=h("cube.opt.own"))] = False,
-               show_all: AllOpt = False, fmt: FormatOpt = "table", output: OutputOpt = None,
+               units_per_order: UpoOpt = None, show_all: AllOpt = False, fmt: FormatOpt = "table",
+               output: OutputOpt = None,
                db: DbOpt = None, lang: LangOpt = None) -> None:
     code = use_lang(lang)
+    from shopradar.cube.orders import check_units_per_order
+
+    upo = check_units_per_order(units_per_order)
     f = _filter(market, category, level, period, from_, to)
     with open_warehouse(db, create=False, read_only=True) as wh:
         if own:
             from shopradar.cube.own import own_shop_view
 
-            table = own_shop_view(wh, f, lang=code)
+            table = own_shop_view(wh, f, lang=code, units_per_order=upo)
             _out(table, "own", fmt, output, t("cube.title.own"), show_all, f)
             return
         from shopradar.cube import market_view
 
-        table = market_view(wh, f, lang=code)
+        table = market_view(wh, f, lang=code, units_per_order=upo)
     _out(table, "market", fmt, output, t("cube.title.market", period=f.period), show_all, f)
 
 
@@ -117,15 +122,18 @@ def top_cmd(what: Annotated[str, typer.Argument(help="shops | products | creator
             market: MarketOpt = None, category: CategoryOpt = None, level: LevelOpt = None,
             period: PeriodOpt = "month", from_: FromOpt = None, to: ToOpt = None, band: BandOpt = None,
             n: Annotated[int, typer.Option("--top", "-n", help=h("cube.opt.top"))] = 10,
-            show_all: AllOpt = False, fmt: FormatOpt = "table", output: OutputOpt = None,
+            units_per_order: UpoOpt = None, show_all: AllOpt = False, fmt: FormatOpt = "table",
+            output: OutputOpt = None,
             db: DbOpt = None, lang: LangOpt = None) -> None:
     code = use_lang(lang)
+    from shopradar.cube.orders import check_units_per_order
     from shopradar.cube.top import check_entity, top_view
 
     what = check_entity(what)
+    upo = check_units_per_order(units_per_order)
     f = _filter(market, category, level, period, from_, to, band)
     with open_warehouse(db, create=False, read_only=True) as wh:
-        table = top_view(wh, what, f, n=n, lang=code)
+        table = top_view(wh, what, f, n=n, lang=code, **({} if what == "creators" else {"units_per_order": upo}))
     _out(table, what, fmt, output, t("cube.title.top", what=what), show_all, f)
 
 

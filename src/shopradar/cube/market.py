@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from shopradar.cube.filters import As, CubeFilter, Selection, convert, resolve
-from shopradar.cube.orders import units_per_order
+from shopradar.cube.orders import units_per_order_table
 from shopradar.cube.periods import PER_YEAR, end_expr, shift_expr, start_expr
 from shopradar.errors import UsageError
 from shopradar.warehouse import Warehouse
@@ -83,12 +83,13 @@ def _acceleration(wh: Warehouse, sel: Selection, ends: ibis.Table) -> ibis.Table
 
 
 def market_view(wh: Warehouse, f: CubeFilter | None = None, *, as_: As = "arrow",
-                lang: str | None = None) -> Any:
+                lang: str | None = None, units_per_order: float | None = None) -> Any:
     """Figures per market × category × period: GMV (local, USD), units, orders, AOV, growth,
     seasonality, active shops/products, new entrants and survival, concentration, acceleration.
 
     Every figure from estimates has ``_lower``/``_upper`` bounds where it is a sum or a ratio of
-    sums (see docs/cube.md). Returns Arrow (or pandas/polars with ``as_``); empty when no data.
+    sums (see docs/cube.md). ``units_per_order`` overrides the units per order behind orders and
+    AOV (see :mod:`shopradar.cube.orders`). Returns Arrow (or pandas/polars with ``as_``); empty when no data.
     """
     sel = resolve(wh, f, lang)
     if sel.price_band:
@@ -103,15 +104,15 @@ def market_view(wh: Warehouse, f: CubeFilter | None = None, *, as_: As = "arrow"
     t = t.mutate(asof=ibis.least(t.period_end, t.last_day.fill_null(t.period_end)))
     acc = _acceleration(wh, sel, t.select(*_KEYS, "asof"))
     t = t.left_join(acc, _KEYS).drop("market_right", "category_id_right", "period_start_right")
-    upo = units_per_order(wh, sel.markets)
-    upo_e = ibis.cases(*[(t.market == m, v[0]) for m, v in upo.items()], else_=1.0)
-    basis = ibis.cases(*[(t.market == m, v[1]) for m, v in upo.items()], else_="assumed")
+    upo = units_per_order_table(wh, sel, units_per_order)
+    t = t.left_join(upo, [t.market == upo.u_market, t.category_id == upo.u_node])
+    upo_e = t.units_per_order.fill_null(1.0)
     out = t.select(
         "market", "category_id", "level", "period", "period_start", "period_end", "days", "currency",
         "gmv_local", "gmv_lower", "gmv_upper", "gmv_usd", "gmv_usd_lower", "gmv_usd_upper",
         "units", "units_lower", "units_upper",
         orders=t.units / upo_e, orders_lower=t.units_lower / upo_e, orders_upper=t.units_upper / upo_e,
-        orders_basis=basis,
+        orders_basis=t.orders_basis, units_per_order=upo_e,
         aov=_ratio(t.gmv_local, t.units / upo_e),
         aov_lower=_ratio(t.gmv_lower, t.units_upper / upo_e), aov_upper=_ratio(t.gmv_upper, t.units_lower / upo_e),
         avg_price=_ratio(t.gmv_local, t.units),

@@ -14,13 +14,14 @@ import ibis
 
 from shopradar.cube.filters import As, CubeFilter, convert, resolve
 from shopradar.cube.market import _f, _ratio, _with_growth, add_names, category_rows
-from shopradar.cube.orders import live_lines, units_per_order
+from shopradar.cube.orders import live_lines, units_per_order_table
 from shopradar.cube.periods import end_expr, shift_expr, start_expr
 from shopradar.cube.window import node_map
 from shopradar.warehouse import Warehouse
 
 
-def own_shop_view(wh: Warehouse, f: CubeFilter | None = None, *, as_: As = "arrow", lang: str | None = None) -> Any:
+def own_shop_view(wh: Warehouse, f: CubeFilter | None = None, *, as_: As = "arrow", lang: str | None = None,
+                  units_per_order: float | None = None) -> Any:
     """Per own shop × category × period: the shop's GMV, orders, units, AOV, refunds and growth from
     its order lines, beside the category's estimated GMV (with bounds), AOV and growth, and the
     shop's share of the category. Empty when the warehouse has no own-shop orders."""
@@ -54,8 +55,9 @@ def own_shop_view(wh: Warehouse, f: CubeFilter | None = None, *, as_: As = "arro
     j = own.left_join(cat, [own.market == cat.c_market, own.node_id == cat.c_node,
                             own.period_start == cat.c_start])
     j = j.filter(j.period_start.between(sel.start, sel.end))
-    upo = units_per_order(wh, sel.markets)
-    upo_e = ibis.cases(*[(j.market == m, v[0]) for m, v in upo.items()], else_=1.0)
+    upo = units_per_order_table(wh, sel, units_per_order)
+    j = j.left_join(upo, [j.market == upo.u_market, j.node_id == upo.u_node])
+    upo_e = j.units_per_order.fill_null(1.0)
     out = j.select(
         market=j.market, shop_id=j.shop_id, category_id=j.node_id, period=ibis.literal(sel.period),
         period_start=j.period_start, period_end=end_expr(j.period_start, sel.period), currency=j.currency,
@@ -63,7 +65,8 @@ def own_shop_view(wh: Warehouse, f: CubeFilter | None = None, *, as_: As = "arro
         refunds=j.own_refunds, growth_pop=j.own_growth_pop,
         market_gmv=j.c_gmv, market_gmv_lower=j.c_lo, market_gmv_upper=j.c_hi,
         share=_ratio(j.own_gmv, j.c_gmv), share_lower=_ratio(j.own_gmv, j.c_hi), share_upper=_ratio(j.own_gmv, j.c_lo),
-        market_aov=_ratio(j.c_gmv, _f(j.c_units) / upo_e),
+        market_aov=_ratio(j.c_gmv, _f(j.c_units) / upo_e), market_orders_basis=j.orders_basis,
+        market_units_per_order=upo_e,
         market_growth_pop=j.c_growth, market_growth_pop_lower=j.c_growth_lo, market_growth_pop_upper=j.c_growth_hi,
     ).order_by(["market", "shop_id", "category_id", "period_start"]).to_pyarrow()
     out = add_names(out, sel)

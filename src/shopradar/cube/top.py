@@ -14,7 +14,7 @@ from shopradar.cube.build import _products
 from shopradar.cube.categories import UNKNOWN
 from shopradar.cube.filters import As, CubeFilter, Selection, convert, resolve
 from shopradar.cube.market import _f, _ratio, add_names
-from shopradar.cube.orders import units_per_order
+from shopradar.cube.orders import units_per_order_table
 from shopradar.cube.periods import start_of
 from shopradar.cube.ranked import K
 from shopradar.cube.window import previous_window, product_window
@@ -139,13 +139,14 @@ def _ranked(wh: Warehouse, sel: Selection, what: str, n: int, cur: ibis.Table, t
 
 
 def top_view(wh: Warehouse, what: str, f: CubeFilter | None = None, *, n: int = 10, as_: As = "arrow",
-             lang: str | None = None, fast: bool = True) -> Any:
+             lang: str | None = None, fast: bool = True, units_per_order: float | None = None) -> Any:
     """Top ``n`` shops, products or creators per market × category over the selected window.
 
     Columns: rank, GMV (local, USD) with bounds, share of the category's GMV with bounds, units,
     orders and AOV (market units-per-order basis), average price, channel mix, growth against
     the window of the same length just before. ``fast=False`` skips the pre-ranked table
-    ``cube_top`` and reads every product (same answer; for tests and benchmarks).
+    ``cube_top`` and reads every product (same answer; for tests and benchmarks). ``units_per_order``
+    overrides the units per order behind orders and AOV (see :mod:`shopradar.cube.orders`).
     """
     what = check_entity(what)
     if n < 1:
@@ -161,7 +162,7 @@ def top_view(wh: Warehouse, what: str, f: CubeFilter | None = None, *, n: int = 
         rows, prods, exact = _fast_candidates(wh, sel, what, n)
         if rows is not None:
             sub = replace(sel, nodes=exact)
-            parts.append(_select(wh, sub, what, _ranked(wh, sub, what, n, ibis.memtable(rows),
+            parts.append(_select(wh, sub, what, units_per_order, _ranked(wh, sub, what, n, ibis.memtable(rows),
                                                         _category_totals(wh, sub), prods)))
             rest = [x for x in sel.nodes if x not in set(exact)]
     if rest or not parts:
@@ -169,7 +170,7 @@ def top_view(wh: Warehouse, what: str, f: CubeFilter | None = None, *, n: int = 
         cur = _entity_window(wh, sub, what, sub.start, sub.end)
         tot = cur.group_by(["market", "node_id"]).aggregate(t_gmv=cur.gmv_local.sum(), t_lo=cur.gmv_lower.sum(),
                                                             t_hi=cur.gmv_upper.sum())
-        parts.append(_select(wh, sub, what, _ranked(wh, sub, what, n, cur, tot, None)))
+        parts.append(_select(wh, sub, what, units_per_order, _ranked(wh, sub, what, n, cur, tot, None)))
     out = parts[0] if len(parts) == 1 else pa.concat_tables([p.cast(parts[0].schema) for p in parts])
     if len(parts) > 1:
         out = out.sort_by([("market", "ascending"), ("category_id", "ascending"), ("rank", "ascending")])
@@ -182,9 +183,10 @@ def top_view(wh: Warehouse, what: str, f: CubeFilter | None = None, *, n: int = 
     return convert(out, as_)
 
 
-def _select(wh: Warehouse, sel: Selection, what: str, t: ibis.Table) -> pa.Table:
-    upo = units_per_order(wh, sel.markets)
-    upo_e = ibis.cases(*[(t.market == m, v[0]) for m, v in upo.items()], else_=1.0)
+def _select(wh: Warehouse, sel: Selection, what: str, override: float | None, t: ibis.Table) -> pa.Table:
+    upo = units_per_order_table(wh, sel, override)
+    t = t.left_join(upo, [t.market == upo.u_market, t.node_id == upo.u_node])
+    upo_e = t.units_per_order.fill_null(1.0)
     ch = _f(t.units_video) + _f(t.units_live) + _f(t.units_card)
     cols: dict[str, Any] = {
         "market": t.market, "category_id": t.node_id, "rank": t.rank,
@@ -200,7 +202,8 @@ def _select(wh: Warehouse, sel: Selection, what: str, t: ibis.Table) -> pa.Table
         share_lower=_ratio(t.gmv_lower, _f(t.gmv_lower) + _f(t.t_hi) - _f(t.gmv_upper)),
         share_upper=_ratio(t.gmv_upper, _f(t.gmv_upper) + _f(t.t_lo) - _f(t.gmv_lower)),
         units=t.units, units_lower=t.units_lower, units_upper=t.units_upper,
-        orders=t.units / upo_e, aov=_ratio(t.gmv_local, t.units / upo_e),
+        orders=t.units / upo_e, orders_basis=t.orders_basis, units_per_order=upo_e,
+        aov=_ratio(t.gmv_local, t.units / upo_e),
         aov_lower=_ratio(t.gmv_lower, t.units_upper / upo_e), aov_upper=_ratio(t.gmv_upper, t.units_lower / upo_e),
         avg_price=_ratio(t.gmv_local, t.units),
         video_share=_ratio(t.units_video, ch), live_share=_ratio(t.units_live, ch), card_share=_ratio(t.units_card, ch),
