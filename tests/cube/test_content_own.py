@@ -87,3 +87,29 @@ def test_no_content_means_zero_creators(small_wh) -> None:
     r = channels_view(small_wh, FEB).to_pylist()[0]
     assert r["creators"] == 0 and r["videos"] == 0 and r["top_video_share"] is None
     assert own_shop_view(small_wh, FEB).num_rows == 0
+
+
+def test_content_days_are_market_local(small_wh) -> None:
+    """A LIVE starting 1 March 03:00 UTC is 29 February 22:00 in New York: it counts in February."""
+    wh = small_wh
+    wh.insert("creator", pa.table({"creator_id": ["cr1"], "market": ["US"], "creator_type": ["affiliate"]}))
+    wh.insert("live", pa.table({"live_id": ["l9"], "market": ["US"], "creator_id": ["cr1"], "shop_id": ["s1"],
+                                "started_at": [datetime(2024, 3, 1, 3)], "is_affiliate": [True]}))
+    wh.insert("live_snapshot", pa.table({"live_id": ["l9"], "product_id": ["p1"],
+                                         "observed_at": [datetime(2024, 3, 1, 4)], "sold_lower": [7],
+                                         "sold_upper": [7]}))
+    wh.insert("video", pa.table({"video_id": ["v9"], "market": ["US"], "creator_id": ["cr1"], "product_id": ["p1"],
+                                 "is_affiliate": [True]}))
+    # counter 10 seen on 29 Feb local (1 March 02:00 UTC), 25 on 31 March local (1 April 01:00 UTC)
+    wh.insert("video_snapshot", pa.table({"video_id": ["v9", "v9"],
+                                          "observed_at": [datetime(2024, 3, 1, 2), datetime(2024, 4, 1, 1)],
+                                          "sold_lower": [10, 25], "sold_upper": [10, 25]}))
+    build_cube(wh)
+    feb = channels_view(wh, FEB).to_pylist()[0]
+    assert (feb["lives"], feb["videos"]) == (1, 1)
+    mar = channels_view(wh, CubeFilter(category="c11", date_from=date(2024, 3, 1),
+                                       date_to=date(2024, 3, 31))).to_pylist()[0]
+    assert (mar["lives"], mar["videos"]) == (0, 1)
+    creators = top_view(wh, "creators", CubeFilter(category="c11", date_from=date(2024, 3, 1),
+                                                   date_to=date(2024, 3, 31))).to_pylist()
+    assert creators[0]["units"] == pytest.approx(15)  # 25 − 10: the March counter minus February's

@@ -6,11 +6,14 @@ before it. Point = difference of the counters' mid-bounds; lower = max(0, lower 
 before); upper = upper now − lower before (an open upper such as "10K+" is taken at its lower).
 Units per (LIVE session, product) are the highest counter seen in the session (the LIVE counter
 starts at 0). GMV = units × the product's average price paid in the selected window (from the
-estimates). Snapshot days are UTC dates of ``observed_at`` / ``started_at`` (not market-local).
+estimates). A snapshot's day is the market-local date of ``observed_at`` / ``started_at`` (UTC
+timestamps), with the market's UTC offset at noon of that UTC day, as the estimator does
+(:func:`shopradar.estimate.reference.offset_table`); a market without a valid time zone uses UTC.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import ibis
@@ -37,12 +40,34 @@ def _product_nodes(wh: Warehouse, sel: Selection) -> ibis.Table:
     return j.select("pn_product", "node_id").distinct()
 
 
+_EPOCH = date(1970, 1, 1)
+
+
+def with_local_day(wh: Warehouse, t: ibis.Table, ts: str, market: str) -> ibis.Table:
+    """``t`` plus ``local_day``: the market-local date of the UTC timestamp column ``ts``."""
+    from shopradar.estimate.reference import market_zones, offset_table
+
+    zones = market_zones(wh)
+    t = t.mutate(_uday=t[ts].epoch_seconds() // 86400)
+    span = t.aggregate(a=t._uday.min(), b=t._uday.max()).to_pyarrow().to_pylist()[0] if zones else None
+    if not span or span["a"] is None:
+        return t.mutate(local_day=t[ts].date()).drop("_uday")
+    off = ibis.memtable(offset_table(zones, int(span["a"]), int(span["b"])))
+    j = t.left_join(off, [t[market] == off.o_market, t._uday == off.o_day])
+    secs = j[ts].epoch_seconds() + j.o_offset.fill_null(0).cast("int64")
+    j = j.mutate(local_day=(ibis.literal(_EPOCH) + (secs // 86400).as_interval("D")).cast("date"))
+    return j.drop("_uday", "o_market", "o_day", "o_offset")
+
+
 def video_units(wh: Warehouse, sel: Selection, start: Any, end: Any) -> ibis.Table:
     """Per video × period in [start, end]: units (point, lower, upper) with product, creator, market."""
     v = wh.table("video").filter(ibis._.market.isin(sel.markets))
     s = wh.table("video_snapshot")
-    s = s.filter(s.observed_at.date() <= end)
-    s = s.mutate(ps=start_expr(s.observed_at.date(), sel.period),
+    vm = v.select(vm_video=v.video_id, vm_market=v.market).distinct()
+    s = s.inner_join(vm, s.video_id == vm.vm_video)
+    s = with_local_day(wh, s, "observed_at", "vm_market")
+    s = s.filter(s.local_day <= end)
+    s = s.mutate(ps=start_expr(s.local_day, sel.period),
                  hi=ibis.coalesce(s.sold_upper, s.sold_lower))
     per = s.group_by(["video_id", "ps"]).aggregate(lo=s.sold_lower.max(), hi=s.hi.max())
     w = ibis.window(group_by="video_id", order_by="ps")
@@ -60,12 +85,13 @@ def video_units(wh: Warehouse, sel: Selection, start: Any, end: Any) -> ibis.Tab
 def live_units(wh: Warehouse, sel: Selection, start: Any, end: Any) -> ibis.Table:
     """Per LIVE session × product in [start, end]: units with creator and market."""
     lv = wh.table("live").filter(ibis._.market.isin(sel.markets))
-    lv = lv.filter(lv.started_at.date().between(start, end))
+    lv = with_local_day(wh, lv, "started_at", "market")
+    lv = lv.filter(lv.local_day.between(start, end))
     s = wh.table("live_snapshot")
     per = s.group_by(["live_id", "product_id"]).aggregate(
         lo=s.sold_lower.max(), hi=ibis.coalesce(s.sold_upper, s.sold_lower).max())
     j = per.inner_join(lv, per.live_id == lv.live_id)
-    return j.select(market=j.market, ps=start_expr(j.started_at.date(), sel.period), item=j.live_id,
+    return j.select(market=j.market, ps=start_expr(j.local_day, sel.period), item=j.live_id,
                     product_id=j.product_id, creator_id=j.creator_id, is_affiliate=j.is_affiliate.fill_null(True),
                     u=(j.lo + j.hi).cast("float64") / 2.0, u_lo=j.lo.cast("float64"), u_hi=j.hi.cast("float64"),
                     kind=ibis.literal("live"))
