@@ -125,6 +125,8 @@ def _run(wh: Warehouse, _temp: _Temps, scope_expr: ibis.Table | None, current: i
     scope = None
     if scope_expr is not None:
         scope = _temp("scope", scope_expr)
+        if int(scope.count().execute()) == 0:
+            return  # nothing changed since the last run: nothing to recompute
         snaps = snaps.filter(snaps.product_id.isin(scope.product_id))
     prep, obs, iv, fx, offsets = _intervals(wh, _temp, snaps, now, progress, steps, priors)
     progress("estimate.step.days", 3, steps)
