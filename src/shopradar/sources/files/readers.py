@@ -219,11 +219,11 @@ class SourceFile:
 
     def _with_meta(self, table: pa.Table, start: int, lines: Any = None) -> pa.Table:
         n = table.num_rows
-        table = table.append_column(LINE, pa.array(range(start, start + n), pa.int64()) if lines is None else
-                                    pa.array(lines, pa.int64()))
+        table = table.append_column(LINE, pa.array(np.arange(start, start + n, dtype=np.int64) if lines is None
+                                                   else lines, pa.int64()))
         for key, value in self.meta.items():
             if key not in table.column_names:
-                table = table.append_column(key, pa.array([value] * n, pa.string()))
+                table = table.append_column(key, pa.repeat(pa.scalar(value, pa.string()), n))
         return table
 
     # -- CSV / TSV ---------------------------------------------------------------------
@@ -377,17 +377,18 @@ class SourceFile:
         try:
             from python_calamine import CalamineWorkbook
 
-            wb = CalamineWorkbook.from_path(str(self.path))
+            sheets: dict[str, tuple[Any, list[list[Any]]]] = self.__dict__.setdefault("_xlsx_sheets", {})
+            if "" not in sheets:
+                sheets[""] = (CalamineWorkbook.from_path(str(self.path)), [])
+            wb = sheets[""][0]
             names = list(wb.sheet_names)
             order = [n for n in (sheet or []) if n in names] + names
             chosen, head = None, []
             for name in order:
-                ws = wb.get_sheet_by_name(name)
-                head = []
-                for row in ws.iter_rows():
-                    head.append(row)
-                    if len(head) >= 20:
-                        break
+                if name not in sheets:   # each sheet parsed once, whichever profiles look at it
+                    ws = wb.get_sheet_by_name(name)
+                    sheets[name] = (ws, list(itertools.islice(ws.iter_rows(), 20)))
+                ws, head = sheets[name]
                 if any(any(c not in (None, "") for c in r) for r in head):
                     chosen = ws
                     break
@@ -411,10 +412,9 @@ class SourceFile:
 
         def body() -> Iterator[list[Any]]:
             empty: list[list[Any]] = []     # empty rows are held back until a row with data follows
-            for i, row in enumerate(ws.iter_rows()):
-                if i < skip:
-                    continue
-                if all(c in (None, "") for c in row):
+            for row in itertools.islice(ws.iter_rows(), skip, None):
+                first = row[0] if row else None
+                if (first is None or first == "") and all(c is None or c == "" for c in row):
                     empty.append(row)
                     continue
                 yield from empty
