@@ -108,3 +108,25 @@ def test_partner_api_orders(warehouse, shared_data: Path) -> None:
     lines = warehouse.table("order_line").to_pyarrow()
     assert len(set(lines.column("order_id").to_pylist())) == 9
     assert set(lines.column("currency").to_pylist()) == {"VND"}
+
+
+def test_category_zh_names_fill_the_tree_in_either_order(tmp_path: Path, shared_data: Path) -> None:
+    from shopradar.warehouse import Warehouse
+
+    tree = shared_data / "tts-category-tree"
+    names = shared_data / "fastmoss-rank-daily" / "category_zh.json"
+    got = {}
+    for order in ((tree, names), (names, tree)):
+        with Warehouse.open(tmp_path / f"{order[0].name}.duckdb") as wh:
+            results = ingest(wh, list(order))
+            assert all(r.balanced and r.status == "ok" for r in results)
+            zh = next(r for r in results if r.profile == "category-zh-names")
+            # 62 keys: 3 notes ("_comment" …) are not names; 7 names are written twice, once with a leading
+            # space (" Teeth Whitening" and "Teeth Whitening"): trimmed, the second is a duplicate
+            assert (zh.rows_in, zh.loaded, zh.duplicates) == (59, 52, 7)
+            cats = wh.table("category").to_pyarrow().to_pylist()
+            got[order[0].name] = sorted((c["category_id"], c["name_zh"]) for c in cats)
+            filled = {c["name_en"]: c["name_zh"] for c in cats if c["name_zh"]}
+            assert filled.get("Cat Food") == "猫粮" and len(filled) >= 20
+            assert sum(r.filled.get("category", 0) for r in results) == sum(1 for c in cats if c["name_zh"])
+    assert got["tts-category-tree"] == got["category_zh.json"]

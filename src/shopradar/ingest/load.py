@@ -247,6 +247,10 @@ def load_file(wh: Warehouse, src: SourceFile, prof: Profile, ctx: Context, *,
                 if key.startswith("primary:"):
                     res.loaded += loaded
                     res.duplicates += staged - loaded
+            if added.get("category") or added.get("category_name"):
+                filled = _fill_category_names(wh)
+                if filled:
+                    res.filled["category"] = res.filled.get("category", 0) + filled
             res.tables = added
             quarantine.write(wh)
             run.rows_in, run.loaded, run.duplicates, run.quarantined = (res.rows_in, res.loaded, res.duplicates,
@@ -262,6 +266,14 @@ def load_file(wh: Warehouse, src: SourceFile, prof: Profile, ctx: Context, *,
                 with contextlib.suppress(Exception):
                     stage.drop()
     return res
+
+
+def _fill_category_names(wh: Warehouse) -> int:
+    """category.name_zh from the category_name translations (same English name, any case and outer spaces)."""
+    names = wh.table("category_name")
+    folded = names.select(name_en=names.name_en.strip().lower(), name_zh=names.name_zh)
+    one = folded.filter(folded.name_zh.notnull()).group_by("name_en").aggregate(name_zh=folded.name_zh.min())
+    return fill_nulls(wh, "category", one, ["name_en"], ["name_zh"], fold=True)
 
 
 def _join_table(src: SourceFile, join: dict[str, str]) -> pa.Table | None:

@@ -518,6 +518,13 @@ TABLES: tuple[Table, ...] = (
               C("source", "string", "the tool that reported it (profile source)", "报告该数据的工具(导入配置的来源)", key=True),
               C("run_id", "string", "the ingest_run that wrote the row", "写入此行的 ingest_run"),
           )),
+    Table("category_name", "ingest", "Category name translations (English → Chinese) that fill category.name_zh.",
+          "类目名称对照(英文 → 中文),用于补全 category.name_zh。", (
+              C("name_en", "string", "English category name (outer spaces trimmed)", "英文类目名(去除首尾空格)", key=True),
+              C("name_zh", "string", "Chinese name", "中文名"),
+              C("source", "string", "where the row came from", "数据来源"),
+              C("run_id", "string", "the ingest_run that wrote the row", "写入此行的 ingest_run"),
+          )),
     Table("quarantine", "ingest", "Input rows set aside, with the reason. Nothing is dropped silently.",
           "被隔离的输入行及原因。任何行都不会被静默丢弃。", (
               C("run_id", "string", "the ingest_run", "所属 ingest_run"),

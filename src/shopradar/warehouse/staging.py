@@ -24,22 +24,26 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def fill_nulls(wh: Warehouse, table: str, source: ibis.Table, key: list[str], columns: list[str]) -> int:
+def fill_nulls(wh: Warehouse, table: str, source: ibis.Table, key: list[str], columns: list[str], *,
+               fold: bool = False) -> int:
     """Set the null ``columns`` of ``table``'s rows to ``source``'s values for the same ``key``.
 
-    ``source`` holds at most one row per key. Returns the number of rows changed. Call inside
-    ``wh.transaction()`` to make it part of an all-or-nothing write.
+    ``source`` holds at most one row per key. With ``fold``, the table's key values are compared
+    lower-cased and trimmed (``source``'s must already be). Returns the number of rows changed.
+    Call inside ``wh.transaction()`` to make it part of an all-or-nothing write.
     """
     spec = table_spec(table)
     declared = {c.name for c in spec.columns}
     cols = [c for c in columns if c in declared and c not in key]
+    if fold and any(k not in declared for k in key):
+        raise ValueError(f"{table} has no column {key}")
     if not cols:
         return 0
     tmp = f"_fill_{uuid.uuid4().hex[:10]}"
     wh.con.create_table(tmp, obj=source.select(*key, *cols), temp=True)
     try:
         sets = ", ".join(f"{_q(c)} = coalesce(t.{_q(c)}, s.{_q(c)})" for c in cols)
-        on = " AND ".join(f"t.{_q(k)} = s.{_q(k)}" for k in key)
+        on = " AND ".join((f"lower(trim(t.{_q(k)}))" if fold else f"t.{_q(k)}") + f" = s.{_q(k)}" for k in key)
         need = " OR ".join(f"(t.{_q(c)} IS NULL AND s.{_q(c)} IS NOT NULL)" for c in cols)
         row = wh.raw.execute(f"UPDATE {_q(table)} AS t SET {sets} FROM {_q(tmp)} AS s WHERE {on} AND ({need})"
                              ).fetchone()
