@@ -21,14 +21,17 @@ IDS = ["1001", "1002", "", "1.5E+18", "A-7", "1003.0", "x" * 200]
 
 def _mixed_csv(path: Path, rows: int, seed: int, one_market: bool) -> Path:
     rnd = random.Random(seed)
-    lines = ["product_id,market,observed_at,price,currency,sold,rating,title,shop_id"]
+    lines = ["product_id,market,observed_at,price,currency,sold,rating,title,shop_id,review_count,list_price"]
     for i in range(rows):
         pid = rnd.choice(IDS) if rnd.random() < 0.05 else str(5000 + i % (rows // 3))
         market = "US" if one_market else rnd.choice(MARKETS)
         rating = rnd.choice(["4.5", "5", "9", "x", ""])
         title = rnd.choice(["Mug", "保温杯", "", "Cup \u202eevil", "n/a"])
+        # mostly distinct plain numbers (the direct-cast path) with a few that need the general parser
+        count = rnd.choice([str(i * 7), str(i), "1.5K", "x", "-2", "1.234"]) if rnd.random() < 0.1 else str(i * 13)
+        list_price = rnd.choice(["12,50", "1.234", "$9", ""]) if rnd.random() < 0.1 else f"{i}.{i % 100:02d}"
         lines.append(f'{pid},{market},{rnd.choice(TIMES)},"{rnd.choice(PRICES)}",{rnd.choice(["", "USD", "EUR"])},'
-                     f'"{rnd.choice(SOLD)}",{rating},{title},S{i % 7}')
+                     f'"{rnd.choice(SOLD)}",{rating},{title},S{i % 7},{count},"{list_price}"')
     lines.insert(rows // 2, "1,2,3")   # a malformed row in the middle
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

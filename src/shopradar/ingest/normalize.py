@@ -266,7 +266,7 @@ def normalize_batch(batch: pa.Table, prof: Profile, sec: SectionSpec, ctx: Conte
         return val
 
     def h_number(spec: FieldSpec, raw: pa.Array, col: str) -> pa.Array:
-        parsed = parse_numbers(raw, decimal=prof.decimal)
+        parsed = parse_numbers(raw, decimal=prof.decimal, fast=fast)
         st.r.add(parsed.bad, f"bad_{spec.type}", f"ingest.q.bad_{spec.type}", col, raw)
         vals = parsed.values
         f = pc.cast(vals, pa.float64())

@@ -101,8 +101,35 @@ def _token_ok(token: pa.Array) -> pa.Array:
     return pc.match_substring_regex(tok, r"^[^\d]{0,24}$")
 
 
-def parse_numbers(arr: pa.Array, *, decimal: str | None = None) -> ParsedNumbers:
-    """Parse a column of number texts. Blank cells give null and are not ``bad``."""
+# plain numbers the general parser would read exactly as a decimal cast does: digits, an optional sign and
+# up to 6 decimals, but not "1.234" (one to three digits, then three: thousands unless decimal is ".")
+_PLAIN = r"^-?(\d{1,18}(\.(\d{1,2}|\d{4,6}))?|\d{4,18}\.\d{3})$"
+_PLAIN_DOT = r"^-?\d{1,18}(\.\d{1,6})?$"
+
+
+def parse_numbers(arr: pa.Array, *, decimal: str | None = None, fast: bool = True) -> ParsedNumbers:
+    """Parse a column of number texts. Blank cells give null and are not ``bad``.
+
+    ``fast``: plain numbers (``12``, ``-3.5``) are cast directly and only the other cells go through
+    the general parser; the result is the same as with ``fast=False``.
+    """
+    if fast and len(arr):
+        text = arr if arr.type == pa.string() else pc.cast(arr, pa.string())
+        plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_DOT if decimal == "." else _PLAIN), False)
+        count = pc.sum(plain).as_py() or 0
+        if count:
+            values = pc.cast(pc.cast(pc.if_else(plain, text, "0"), pa.decimal128(24, 6)), pa.decimal128(38, 6))
+            none = pa.repeat(pa.scalar(False), len(text))
+            if count == len(text):
+                return ParsedNumbers(values=values, currency=pa.nulls(len(text), pa.string()), bad=none,
+                                     percent=none)
+            other = pc.invert(plain)
+            rest = parse_numbers(pc.filter(text, other), decimal=decimal, fast=False)
+            return ParsedNumbers(
+                values=pc.replace_with_mask(values, other, rest.values),
+                currency=pc.replace_with_mask(pa.nulls(len(text), pa.string()), other, rest.currency),
+                bad=pc.replace_with_mask(none, other, rest.bad),
+                percent=pc.replace_with_mask(none, other, pc.fill_null(rest.percent, False)))
     text = clean_text(arr)
     n = len(text)
     # accounting negatives "(12.50)" -> "-12.50"
