@@ -9,6 +9,7 @@ or an error inside leaves the file exactly as it was.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -170,8 +171,19 @@ class Warehouse:
                 cols.append(arrow.column(fld.name).cast(fld.type))
             else:
                 cols.append(pa.nulls(arrow.num_rows, fld.type))
-        self.con.insert(name, ibis.memtable(pa.Table.from_arrays(cols, schema=target)))
+        self._append_arrow(name, pa.Table.from_arrays(cols, schema=target))
         return arrow.num_rows
+
+    def _append_arrow(self, name: str, table: pa.Table) -> None:
+        # Ibis registers every memtable on the connection for the connection's lifetime, so large
+        # loads through ``con.insert(memtable)`` keep each batch in memory. DuckDB scans a
+        # registered Arrow table in place; unregistering right after frees it.
+        view = f"_shopradar_append_{uuid.uuid4().hex}"
+        self.raw.register(view, table)
+        try:
+            self.raw.execute(f'INSERT INTO "{name}" SELECT * FROM "{view}"')
+        finally:
+            self.raw.unregister(view)
 
     def replace_where(self, name: str, predicate: ibis.Expr | None, data: pa.Table | Any) -> int:
         """Delete the rows matching ``predicate`` (all rows if None) and insert ``data``, atomically."""
