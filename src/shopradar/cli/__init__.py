@@ -11,15 +11,15 @@ import sys
 
 import typer
 
+from shopradar.cli import check as _check  # noqa: F401  (registers commands)
+from shopradar.cli import demo as _demo  # noqa: F401  (registers commands)
+from shopradar.cli import estimate as _estimate  # noqa: F401  (registers commands)
 from shopradar.cli import ingest as _ingest  # noqa: F401  (registers commands)
 from shopradar.cli import insights as _insights  # noqa: F401
 from shopradar.cli import market as _market  # noqa: F401  (registers commands)
 from shopradar.cli import report as _report  # noqa: F401  (registers commands)
 from shopradar.cli import serve as _serve  # noqa: F401  (registers commands)
 from shopradar.cli import simulate as _simulate  # noqa: F401  (registers commands)
-from shopradar.cli import estimate as _estimate  # noqa: F401  (registers commands)
-from shopradar.cli import check as _check  # noqa: F401  (registers commands)
-from shopradar.cli import demo as _demo  # noqa: F401  (registers commands)
 from shopradar.cli import status as _status  # noqa: F401  (registers commands)
 from shopradar.cli import tiktok as _tiktok  # noqa: F401  (registers connect/sync tiktok)
 from shopradar.cli.app import app
