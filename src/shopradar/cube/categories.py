@@ -29,7 +29,8 @@ class Node:
     name_zh: str
 
     def name(self, lang: str) -> str:
-        return self.name_zh if lang == "zh" and self.name_zh else self.name_en
+        """The name in ``lang``, falling back to English, then to the id."""
+        return (self.name_zh if lang == "zh" and self.name_zh else self.name_en) or self.category_id
 
 
 @dataclass

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from shopradar.cube.categories import Node
 from shopradar.errors import UsageError
 from shopradar.warehouse import Warehouse
 
@@ -56,16 +57,7 @@ class Filters:
         return replace(self, **changes)
 
 
-@dataclass(frozen=True)
-class CategoryNode:
-    category_id: str
-    parent_id: str | None
-    level: int
-    name_en: str
-    name_zh: str
-
-    def name(self, lang: str) -> str:
-        return (self.name_zh if lang == "zh" else self.name_en) or self.name_en or self.category_id
+CategoryNode = Node  # one category-node type for the cube and the report
 
 
 class Catalog:
