@@ -152,8 +152,12 @@ def _fast_nodes(wh: Warehouse, what: str, f: CubeFilter) -> str:
     return f"{len(_fast_candidates(wh, sel, what, 10)[2])}/{len(sel.nodes)}"
 
 
-def run_size(n: int, days: int, repeat: int, folder: Path, memory_limit: str | None, rebuild: bool) -> dict:
+def run_size(n: int, days: int, repeat: int, folder: Path, memory_limit: str | None, rebuild: bool,
+             reuse: bool = False) -> dict:
     path = folder / f"bench_{n}_{days}.duckdb"
+    if reuse and path.exists():  # views only, on the warehouse and cube a previous run left
+        wh = Warehouse.open(path, memory_limit=memory_limit)
+        return _views(wh, n, days, repeat, path, {"rows": n * days})
     for f in (path, path.with_name(path.name + ".wal")):
         if f.exists():
             f.unlink()
@@ -178,6 +182,14 @@ def run_size(n: int, days: int, repeat: int, folder: Path, memory_limit: str | N
         t0, c0 = time.perf_counter(), _cpu()
         build_cube(wh)
         full_s, full_cpu = time.perf_counter() - t0, _cpu() - c0
+    return _views(wh, n, days, repeat, path, {
+        "rows": rows, "generate_s": gen, "full_build_s": full_s, "full_build_cpu_s": full_cpu,
+        "refresh_one_day_s": refresh_s, "refresh_one_day_cpu_s": refresh_cpu, "refresh_ratio": refresh_s / full_s,
+        "refresh_ratio_cpu": refresh_cpu / full_cpu})
+
+
+def _views(wh: Warehouse, n: int, days: int, repeat: int, path: Path, figures: dict) -> dict:
+    last = START + timedelta(days=days - 1)
     month = CubeFilter(market="US", date_from=last.replace(day=1), date_to=last)
     day30 = CubeFilter(market="US", category="b05", period="day", date_from=last - timedelta(days=29), date_to=last)
     views = {
@@ -205,9 +217,7 @@ def run_size(n: int, days: int, repeat: int, folder: Path, memory_limit: str | N
             "top products (one L1, 30 days by day)": _fast_nodes(wh, "products", day30)}
     wh.close()
     size_mb = path.stat().st_size / 1e6
-    return {"products": n, "days": days, "rows": rows, "generate_s": gen, "full_build_s": full_s,
-            "full_build_cpu_s": full_cpu, "refresh_one_day_s": refresh_s, "refresh_one_day_cpu_s": refresh_cpu,
-            "refresh_ratio": refresh_s / full_s, "refresh_ratio_cpu": refresh_cpu / full_cpu,
+    return {"products": n, "days": days, **figures,
             "views_s": {k: v[0] for k, v in timings.items()}, "views_cpu_s": {k: v[1] for k, v in timings.items()},
             "fast_nodes": fast, "db_mb": size_mb, "peak_rss_mb": _rss_mb(), "path": str(path)}
 
@@ -230,20 +240,23 @@ def main() -> None:
     ap.add_argument("--folder", default=None)
     ap.add_argument("--memory-limit", default="6GB")
     ap.add_argument("--rebuild", action="store_true", help="time a second full build over every day")
+    ap.add_argument("--reuse", action="store_true", help="views only, on a warehouse a run left in --folder")
     a = ap.parse_args()
     folder = Path(a.folder or tempfile.mkdtemp(prefix="cube_bench_"))
     folder.mkdir(parents=True, exist_ok=True)
     last_db = None
     for size in a.size:
         n, days = (int(x) for x in size.lower().split("x"))
-        r = run_size(n, days, a.repeat, folder, a.memory_limit, a.rebuild)
+        r = run_size(n, days, a.repeat, folder, a.memory_limit, a.rebuild, a.reuse)
         last_db = Path(r["path"])
         print(f"\n== {n:,} products × {days} days = {r['rows']:,} estimate rows (db {r['db_mb']:.0f} MB, "
-              f"peak RSS {r['peak_rss_mb']:.0f} MB, generated in {r['generate_s']:.0f} s)")
-        print(f"full build      {r['full_build_s']:8.2f} s wall {r['full_build_cpu_s']:8.2f} s CPU "
-              f"({r['rows'] / r['full_build_s']:,.0f} rows/s)")
-        print(f"refresh +1 day  {r['refresh_one_day_s']:8.2f} s wall {r['refresh_one_day_cpu_s']:8.2f} s CPU  "
-              f"ratio to full build {r['refresh_ratio']:.3f} wall, {r['refresh_ratio_cpu']:.3f} CPU")
+              f"peak RSS {r['peak_rss_mb']:.0f} MB)")
+        if "full_build_s" in r:
+            print(f"generated in {r['generate_s']:.0f} s")
+            print(f"full build      {r['full_build_s']:8.2f} s wall {r['full_build_cpu_s']:8.2f} s CPU "
+                  f"({r['rows'] / r['full_build_s']:,.0f} rows/s)")
+            print(f"refresh +1 day  {r['refresh_one_day_s']:8.2f} s wall {r['refresh_one_day_cpu_s']:8.2f} s CPU  "
+                  f"ratio to full build {r['refresh_ratio']:.3f} wall, {r['refresh_ratio_cpu']:.3f} CPU")
         for k, v in r["views_s"].items():
             extra = f"  pre-ranked categories {r['fast_nodes'][k]}" if k in r["fast_nodes"] else ""
             print(f"  {k:50s} {v:7.3f} s wall {r['views_cpu_s'][k]:7.3f} s CPU (median of {a.repeat}){extra}")

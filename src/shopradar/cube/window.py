@@ -36,6 +36,25 @@ def previous_window(sel: Selection) -> tuple[date, date]:
     return shift(sel.start, sel.period, -k), sel.start - timedelta(days=1)
 
 
+def split_days(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
+    """[start, end] as (starts of the whole ISO weeks inside it, the day ranges left at its edges)."""
+    first = start + timedelta(days=(7 - start.weekday()) % 7)  # first Monday on or after start
+    weeks = []
+    s = first
+    while s + timedelta(days=6) <= end:
+        weeks.append(s)
+        s += timedelta(days=7)
+    if not weeks:
+        return [], [(start, end)]
+    edges = []
+    if start < weeks[0]:
+        edges.append((start, weeks[0] - timedelta(days=1)))
+    after = weeks[-1] + timedelta(days=7)
+    if after <= end:
+        edges.append((after, end))
+    return weeks, edges
+
+
 def product_rows(wh: Warehouse, sel: Selection, start: date, end: date,
                  products: ibis.Table | None = None) -> ibis.Table:
     """Per-period product rows in [start, end] for the selected markets and nodes (with ``node_id``).
@@ -43,10 +62,25 @@ def product_rows(wh: Warehouse, sel: Selection, start: date, end: date,
     ``products`` (a table with a ``product_id`` column) keeps only those products.
     """
     if sel.period == "day":
-        daily = _daily(wh, ranges=[(m, start, end) for m in sel.markets])
-        if products is not None:
-            daily = daily.semi_join(products, daily.product_id == products.product_id)
-        pp = product_period_expr(wh, daily, "month").view()
+        # whole ISO weeks inside the window from cube_product_period, the days at its edges from
+        # the estimates (at most 6 + 6 days instead of every day of the window)
+        weeks, edges = split_days(start, end)
+        pp = None
+        if edges:
+            daily = _daily(wh, ranges=[(m, a, b) for m in sel.markets for a, b in edges])
+            if products is not None:
+                daily = daily.semi_join(products, daily.product_id == products.product_id)
+            raw = product_period_expr(wh, daily, "month")
+            sch = wh.table("cube_product_period").schema()
+            pp = raw.select(*[raw[c].cast(sch[c]).name(c) for c in sch.names])
+        if weeks:
+            w = wh.table("cube_product_period")
+            w = w.filter(w.period == "week", w.market.isin(sel.markets), w.period_start.isin(weeks))
+            if products is not None:
+                w = w.semi_join(products, w.product_id == products.product_id)
+            pp = w if pp is None else pp.union(w)
+        assert pp is not None
+        pp = pp.view()
     else:
         pp = wh.table("cube_product_period")
         pp = pp.filter(pp.period == sel.period, pp.market.isin(sel.markets), pp.period_start.between(start, end))
