@@ -87,3 +87,37 @@ def test_later_rows_complete_dimension_rows_without_overwriting(warehouse, tmp_p
     before = sorted(map(str, warehouse.table("product").to_pyarrow().to_pylist()))
     [again] = ingest(warehouse, [later])
     assert again.filled == {} and sorted(map(str, warehouse.table("product").to_pyarrow().to_pylist())) == before
+
+
+def test_staging_does_not_keep_batches_in_memory(warehouse) -> None:
+    import gc
+
+    import ibis
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from shopradar.warehouse.staging import append_arrow, drop_temp
+
+    warehouse.con.create_table("_st_test", schema=ibis.schema({"a": "string", "b": "int64"}), temp=True)
+    with warehouse.transaction():
+        gc.collect()
+        before = pa.total_allocated_bytes()
+        for _ in range(3):
+            idx = pa.array(range(200_000), pa.int64())
+            append_arrow(warehouse, "_st_test", pa.table({"a": pc.cast(pc.add(idx, 10**18), pa.string()), "b": idx}))
+            del idx
+        gc.collect()
+        kept = pa.total_allocated_bytes() - before
+        assert warehouse.con.table("_st_test").count().execute() == 600_000
+        assert kept < 2_000_000   # the three ~6 MB batches are not held until the commit
+    drop_temp(warehouse, "_st_test")
+    assert "_st_test" not in warehouse.con.list_tables()
+
+
+def test_cli_memory_limit(cli, tmp_path: Path) -> None:
+    f = _mixed_csv(tmp_path / "m.csv", 300, seed=3, one_market=True)
+    db = tmp_path / "w.duckdb"
+    ok = cli("ingest", str(f), "--db", str(db), "--memory-limit", "256MB")
+    assert ok.returncode == 0, ok.stderr
+    bad = cli("ingest", str(f), "--db", str(db), "--memory-limit", "lots'; DROP TABLE x")
+    assert bad.returncode == 2 and "--memory-limit" in bad.stderr and "Traceback" not in bad.stderr

@@ -33,14 +33,22 @@ def ingest_cmd(
     profile: Annotated[str | None, typer.Option("--profile", "-p", help=h("ingest.opt.profile"))] = None,
     market: Annotated[str | None, typer.Option("--market", "-m", help=h("ingest.opt.market"))] = None,
     profile_dirs: ProfileDirOpt = None,
+    memory_limit: Annotated[str | None, typer.Option("--memory-limit", help=h("ingest.opt.memory_limit"))] = None,
     db: DbOpt = None, lang: LangOpt = None, fmt: FormatOpt = "table", output: OutputOpt = None,
 ) -> None:
+    import re
+
     from rich.progress import Progress, SpinnerColumn, TextColumn
 
+    from shopradar.errors import UsageError
     from shopradar.ingest import ingest
+    from shopradar.warehouse import Warehouse
 
     use_lang(lang)
-    with open_warehouse(db) as wh, Progress(SpinnerColumn(), TextColumn("{task.description}"),
+    if memory_limit is not None and not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B)?", memory_limit.strip(), re.I):
+        raise UsageError("ingest.bad_memory_limit", value=memory_limit)
+    opened = open_warehouse(db) if memory_limit is None else Warehouse.open(db, memory_limit=memory_limit.strip())
+    with opened as wh, Progress(SpinnerColumn(), TextColumn("{task.description}"),
                                             console=console, transient=True) as bar:
         task = bar.add_task("", total=None)
 

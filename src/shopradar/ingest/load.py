@@ -28,7 +28,7 @@ from shopradar.sources.files.readers import LINE, SourceFile
 from shopradar.warehouse.core import Warehouse
 from shopradar.warehouse.runs import Run, utcnow
 from shopradar.warehouse.schema import table_spec
-from shopradar.warehouse.staging import drop_temp, fill_nulls
+from shopradar.warehouse.staging import append_arrow, drop_temp, fill_nulls
 
 __all__ = ["FileResult", "load_file"]
 
@@ -98,7 +98,7 @@ class _Stage:
             self.wh.con.create_table(self.name, schema=ibis.Schema.from_pyarrow(self.arrow_schema), temp=True)
             self.spilled = True
         if self.pending:
-            self.wh.con.insert(self.name, ibis.memtable(pa.concat_tables(self.pending)))
+            append_arrow(self.wh, self.name, pa.concat_tables(self.pending))
             self.pending = []
 
     def commit(self) -> tuple[int, int]:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import uuid
 
 import ibis
+import pyarrow as pa
 
 from shopradar.warehouse.core import Warehouse
 from shopradar.warehouse.schema import table_spec
 
-__all__ = ["drop_temp", "fill_nulls"]
+__all__ = ["append_arrow", "drop_temp", "fill_nulls"]
 
 
 def _q(name: str) -> str:
@@ -55,3 +56,13 @@ def fill_nulls(wh: Warehouse, table: str, source: ibis.Table, key: list[str], co
 def drop_temp(wh: Warehouse, name: str) -> None:
     """Drop a temporary table if it exists (Ibis 12's ``drop_table`` fails on temporary tables)."""
     wh.raw.execute(f"DROP TABLE IF EXISTS temp.main.{_q(name)}")
+
+
+def append_arrow(wh: Warehouse, name: str, data: pa.Table) -> None:
+    """Append an Arrow table whose columns are ``name``'s, in order, without keeping it in memory.
+
+    (A registered Arrow table — an Ibis memtable or ``register`` — stays in memory until the
+    transaction ends, even after ``unregister``: staging a large file that way holds every batch.
+    A relation made by ``from_arrow`` does not.)
+    """
+    wh.raw.from_arrow(data).insert_into(name)
