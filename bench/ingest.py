@@ -1,6 +1,7 @@
 """Ingest throughput: a generated snapshot CSV (and XLSX) through `ingest`, beside a naive baseline.
 
-    nice python bench/ingest.py --rows 10000000 --baseline-rows 50000 --xlsx-rows 200000 --repeat 3
+    nice python bench/ingest.py --rows 10000000 --baseline-rows 50000 --xlsx-rows 200000 --repeat 3 \
+        --memory-limit 1GB
 
 Prints, for each measurement run in its own child process (so peak RSS is that run's own):
 rows/s on the wall clock and per CPU second, peak RSS, and the median over ``--repeat`` runs of
@@ -8,7 +9,7 @@ rows/s on the wall clock and per CPU second, peak RSS, and the median over ``--r
 * the baseline: pandas ``read_csv`` + one DuckDB ``INSERT`` per row, on ``--baseline-rows`` rows
   of the same file (rows/s);
 * ``ingest`` of the CSV (generic-snapshots layout: id, market, time, ``$12.34``, ``1.2K sold``, rating),
-  which writes ``product_snapshot`` and ``product`` rows;
+  which writes ``product_snapshot`` and ``product`` rows (again with ``--memory-limit``, if given);
 * the DuckDB floor: the same rows, already typed, inserted into the same two tables (what the
   writes alone cost, on ``--floor-rows`` rows);
 * ``ingest`` of an XLSX with the same columns (python-calamine).
@@ -65,11 +66,11 @@ def make_xlsx(path: Path, rows: int) -> None:
 
 
 # -- measurements (each runs in a child process) -------------------------------------------------
-def _ingest(path: str, db: str) -> int:
+def _ingest(path: str, db: str, memory_limit: str | None = None) -> int:
     from shopradar.ingest import ingest
     from shopradar.warehouse import Warehouse
 
-    with Warehouse.open(db) as wh:
+    with Warehouse.open(db, memory_limit=memory_limit) as wh:
         [res] = ingest(wh, [path])
         assert res.balanced and res.quarantined == 0 and res.loaded == res.rows_in, res
         return res.loaded
@@ -168,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--floor-rows", type=int, default=1_000_000)
     ap.add_argument("--xlsx-rows", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--memory-limit", default=None, help="also ingest the CSV with this DuckDB memory limit")
     ap.add_argument("--dir", type=Path, default=None)
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
@@ -190,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
         base = report("baseline pandas.read_csv + row-wise INSERT", runs("_baseline", csv, args.baseline_rows))
         rate = report("ingest CSV", runs("_ingest", csv))
         print(f"ingest CSV / baseline: {rate / base:,.1f}x", flush=True)
+        if args.memory_limit:
+            report(f"ingest CSV, --memory-limit {args.memory_limit}", runs("_ingest", csv, args.memory_limit))
         if args.floor_rows:
             report("DuckDB floor: typed rows INSERTed (2 tables)", runs("_floor", csv, min(args.floor_rows, args.rows)))
         if args.xlsx_rows:
