@@ -24,7 +24,7 @@ from shopradar.warehouse import Warehouse
 if TYPE_CHECKING:
     from shopradar.report.render import Ctx
 
-EXTERNAL: tuple[str, ...] = ("opportunities", "niche", "headroom", "compliance")
+EXTERNAL: tuple[str, ...] = ("own_shop", "opportunities", "niche", "headroom", "compliance")
 NICHE_PATH: tuple[str, ...] = ("price_tier", "brand_type")
 _CACHE: OrderedDict[tuple[Any, ...], tuple[pa.Table, str | None]] = OrderedDict()
 _CACHE_SIZE = 64
@@ -136,7 +136,18 @@ def _compliance(wh: Warehouse, catalog: Catalog, f: Filters, lang: str) -> pa.Ta
     return table.replace_schema_metadata(meta)
 
 
-_ADAPTERS = {"opportunities": _opportunities, "niche": _niche, "headroom": _headroom, "compliance": _compliance}
+def _own_shop(wh: Warehouse, catalog: Catalog, f: Filters, lang: str) -> pa.Table:
+    from shopradar.cube import CubeFilter, own_shop_view
+
+    shops = wh.table("shop")
+    if int(shops.filter(shops.is_own.fill_null(False)).count().execute()) == 0:
+        return pa.table({})
+    cf = CubeFilter(market=f.market, category=f.category, period="month", date_from=f.start, date_to=f.end)
+    return own_shop_view(wh, cf, lang=lang)
+
+
+_ADAPTERS = {"own_shop": _own_shop, "opportunities": _opportunities, "niche": _niche, "headroom": _headroom,
+             "compliance": _compliance}
 
 
 # -- sections -----------------------------------------------------------------------------------------------
@@ -149,8 +160,49 @@ def section(name: str, ctx: Ctx) -> dict[str, Any]:
         if message:
             text = ctx.tr("report.unavailable.because", reason=message, hint=text)
         return {"unavailable": text, "empty": True}
-    return {"opportunities": _sec_opportunities, "niche": _sec_niche, "headroom": _sec_headroom,
-            "compliance": _sec_compliance}[name](ctx, table)
+    return {"own_shop": _sec_own_shop, "opportunities": _sec_opportunities, "niche": _sec_niche,
+            "headroom": _sec_headroom, "compliance": _sec_compliance}[name](ctx, table)
+
+
+def _sec_own_shop(ctx: Ctx, table: pa.Table) -> dict[str, Any]:
+    """The seller's own shop (its real orders) beside its categories' estimated figures."""
+    from shopradar.report.fmt import money
+    from shopradar.report.render import bar, table_of, tile
+
+    rows = table.to_pylist()
+    currency = rows[0].get("currency") or "USD"
+
+    def cash(v: Any) -> str:
+        return money(v, ctx.lang, currency)
+
+    last = max(r["period_start"] for r in rows)
+    latest = [r for r in rows if r["period_start"] == last]
+    own_total = sum(float(r["gmv_local"] or 0) for r in rows)
+    orders = sum(int(r["orders"] or 0) for r in rows)
+    cat_last = sum(float(r["market_gmv"] or 0) for r in latest)
+    own_last = sum(float(r["gmv_local"] or 0) for r in latest)
+    tiles = [tile(ctx.tr("report.kpi.own_gmv"), cash(own_total),
+                  ctx.tr("report.sub.own_orders", orders=ctx.num(orders))),
+             tile(ctx.tr("report.kpi.own_aov"), cash(own_total / orders) if orders else "–"),
+             tile(ctx.tr("report.kpi.own_share"), ctx.pct(own_last / cat_last) if cat_last else "–",
+                  ctx.tr("report.sub.own_share", period=str(last)[:7]))]
+    by_cat: dict[str, dict[str, float]] = {}
+    for r in rows:
+        name = r.get("category") or r.get("category_id") or "–"
+        acc = by_cat.setdefault(name, {"own": 0.0, "market": 0.0})
+        acc["own"] += float(r["gmv_local"] or 0)
+        acc["market"] += float(r["market_gmv"] or 0)
+    top = max([v["own"] for v in by_cat.values()] + [0.0])
+    bars = [bar(name, v["own"], top, cash(v["own"]),
+                sub=ctx.tr("report.sub.own_category", market=cash(v["market"]) if v["market"] else "–",
+                           share=ctx.pct(v["own"] / v["market"]) if v["market"] else "–"))
+            for name, v in sorted(by_cat.items(), key=lambda kv: -kv[1]["own"])[:12]]
+    tb = table_of(ctx, rows, [("period_start", "date"), ("category", "text"), ("gmv_local", "num"),
+                              ("orders", "num"), ("aov", "num1"), ("market_gmv", "num"), ("share", "pct"),
+                              ("share_lower", "pct"), ("share_upper", "pct"), ("growth_pop", "pct"),
+                              ("market_growth_pop", "pct")])
+    return {"tiles": tiles, "bars": bars, "table": tb, "empty": False,
+            "period": ctx.tr("report.own_shop.scope", currency=currency)}
 
 
 def _sec_opportunities(ctx: Ctx, table: pa.Table) -> dict[str, Any]:

@@ -24,14 +24,14 @@ from shopradar.report.filters import Catalog, Filters
 from shopradar.report.views import compute, kpis
 from shopradar.warehouse import Warehouse
 
-SECTIONS: tuple[str, ...] = ("overview", "categories", "shops", "prices", "channels", "concentration",
+SECTIONS: tuple[str, ...] = ("overview", "categories", "shops", "own_shop", "prices", "channels", "concentration",
                              "opportunities", "niche", "headroom", "compliance", "quality")
 # which view tables each section shows (and offers for download in the app)
 SECTION_VIEWS: dict[str, tuple[str, ...]] = {
     "overview": ("gmv_over_time",), "categories": ("categories",), "shops": ("top_shops", "top_products"),
     "prices": ("price_bands",), "channels": ("channel_mix",), "concentration": ("concentration",),
-    "opportunities": ("opportunities",), "niche": ("niche",), "headroom": ("headroom",),
-    "compliance": ("compliance",), "quality": ("quality", "quarantine"),
+    "own_shop": ("own_shop",), "opportunities": ("opportunities",), "niche": ("niche",),
+    "headroom": ("headroom",), "compliance": ("compliance",), "quality": ("quality", "quarantine"),
 }
 
 UrlFn = Callable[..., str]
@@ -304,7 +304,8 @@ def sec_quality(ctx: Ctx) -> dict[str, Any]:
 BUILDERS: dict[str, Callable[[Ctx], dict[str, Any]]] = {
     "overview": sec_overview, "categories": sec_categories, "shops": sec_shops, "prices": sec_prices,
     "channels": sec_channels, "concentration": sec_concentration,
-    "opportunities": sec_external("opportunities"), "niche": sec_external("niche"),
+    "own_shop": sec_external("own_shop"), "opportunities": sec_external("opportunities"),
+    "niche": sec_external("niche"),
     "headroom": sec_external("headroom"), "compliance": sec_external("compliance"), "quality": sec_quality,
 }
 

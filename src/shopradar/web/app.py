@@ -39,7 +39,7 @@ from shopradar.web.security import (
 
 PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "overview": ("/", ("overview", "categories", "channels", "concentration")),
-    "shops": ("/shops", ("shops",)),
+    "shops": ("/shops", ("shops", "own_shop")),
     "prices": ("/prices", ("prices", "channels")),
     "insights": ("/insights", ("opportunities", "niche", "headroom")),
     "compliance": ("/compliance", ("compliance",)),
