@@ -406,32 +406,27 @@ class SourceFile:
         self._xlsx_cache = (cache_key, result)
         return result
 
-    def _xlsx_rows(self, sheet: list[str] | None) -> tuple[list[str], Iterator[list[Any]]]:
-        """The header and the data rows after it, one by one (trailing empty rows dropped)."""
-        ws, header, skip = self._xlsx_sheet(sheet)
-
-        def body() -> Iterator[list[Any]]:
-            empty: list[list[Any]] = []     # empty rows are held back until a row with data follows
-            for row in itertools.islice(ws.iter_rows(), skip, None):
-                first = row[0] if row else None
-                if (first is None or first == "") and all(c is None or c == "" for c in row):
-                    empty.append(row)
-                    continue
-                yield from empty
-                empty = []
-                yield row
-
-        return header, body()
-
     def _xlsx_batches(self, sheet: list[str] | None, batch_rows: int) -> Iterator[pa.Table]:
-        header, rows = self._xlsx_rows(sheet)
+        """Data rows in batches, read lazily; empty rows count (they are quarantined) except at the end."""
+        ws, header, skip = self._xlsx_sheet(sheet)
         width = len(header)
         start = 0
+        held: list[list[Any]] = []      # empty rows at the end of a chunk: kept only if data follows
         try:
+            rows = itertools.islice(ws.iter_rows(), skip, None)
             while True:
                 chunk = list(itertools.islice(rows, batch_rows))
                 if not chunk:
                     break
+                # the last row holding a value (the sheet's trailing empty rows are not rows)
+                last = len(chunk) - 1
+                while last >= 0 and all(c is None or c == "" for c in chunk[last]):
+                    last -= 1
+                if last < 0:
+                    held += chunk
+                    continue
+                chunk, tail = held + chunk[:last + 1], chunk[last + 1:]
+                held = tail
                 yield from self._xlsx_table(header, width, chunk, start)
                 start += len(chunk)
         except InputError:
@@ -442,12 +437,14 @@ class SourceFile:
             raise InputError("ingest.header_only", path=str(self.path))
 
     def _xlsx_table(self, header: list[str], width: int, chunk: list[list[Any]], start: int) -> Iterator[pa.Table]:
-        extra = [i for i, r in enumerate(chunk) if len(r) > width and any(c not in (None, "") for c in r[width:])]
+        lengths = set(map(len, chunk))
+        extra = [] if max(lengths) <= width else \
+            [i for i, r in enumerate(chunk) if len(r) > width and any(c not in (None, "") for c in r[width:])]
         for i in extra:
             self.bad_rows.append(BadRow(start + i + 1, json.dumps([_cell_text(c) for c in chunk[i]],
                                                                    ensure_ascii=False)[:2000],
                                         "wrong_field_count", f"{len(chunk[i])}/{width}"))
-        if any(len(r) != width for r in chunk):
+        if lengths != {width}:
             chunk = [(list(r) + [None] * width)[:width] for r in chunk]
         cols = [_column_text(col) for col in zip(*chunk, strict=True)] if chunk else []
         table = pa.Table.from_arrays(cols, names=header)
