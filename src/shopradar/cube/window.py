@@ -8,7 +8,7 @@ import ibis
 
 from shopradar.cube.build import _SUMS, _daily, product_period_expr
 from shopradar.cube.filters import Selection
-from shopradar.cube.periods import shift
+from shopradar.cube.periods import shift, starts_between
 from shopradar.warehouse import Warehouse
 
 
@@ -91,10 +91,21 @@ def product_rows(wh: Warehouse, sel: Selection, start: date, end: date,
     return pp.inner_join(nm, "category_id")
 
 
+def _widen(col: ibis.Value) -> ibis.Value:
+    """The type a sum of ``col`` has (decimal(38,s) for decimals), so both paths give one schema."""
+    t = col.type()
+    return col.cast(ibis.expr.datatypes.Decimal(38, t.scale)) if t.is_decimal() else col
+
+
 def product_window(wh: Warehouse, sel: Selection, start: date, end: date,
                    products: ibis.Table | None = None) -> ibis.Table:
     """One row per market × node × product with sums over [start, end] (only ``products`` if given)."""
     r = product_rows(wh, sel, start, end, products)
+    if sel.period != "day" and len(starts_between(start, end, sel.period)) == 1:
+        # one period: one row per product and node already (the selected nodes do not overlap)
+        return r.select(market=r.market, node_id=r.node_id, product_id=r.product_id, shop_id=r.shop_id,
+                        currency=r.currency, **{c: _widen(r[c]) for c in _SUMS},
+                        days_active=r.days_active.cast("int64"), first_sale=r.first_sale)
     return r.group_by(["market", "node_id", "product_id"]).aggregate(
         shop_id=r.shop_id.max(), currency=r.currency.max(), **{c: r[c].sum() for c in _SUMS},
         days_active=r.days_active.sum(), first_sale=r.first_sale.min())
