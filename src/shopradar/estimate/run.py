@@ -17,7 +17,7 @@ from shopradar.estimate import channels as CH
 from shopradar.estimate import curve, daily, reference
 from shopradar.estimate import flags as F
 from shopradar.estimate.incremental import REFERENCE, changed_products, product_fingerprints, reference_fingerprint
-from shopradar.estimate.snapshots import prepare
+from shopradar.estimate.snapshots import issue_detail, prepare
 from shopradar.progress import ProgressFn, no_progress
 from shopradar.warehouse import Warehouse
 from shopradar.warehouse.runs import Run, utcnow
@@ -225,10 +225,10 @@ def crawl_intervals(wh: Warehouse, products: Iterable[str] | None = None) -> pa.
 
 
 def _issues(prep: ibis.Table, obs: ibis.Table, iv: ibis.Table, run_id: str) -> ibis.Table:
-    a = prep.filter(prep.issue.notnull()).select("product_id", "observed_at", "source", flag=prep.issue,
-                                                  detail=prep.detail)
-    b = prep.filter(prep.issue.isnull() & prep.price_issue.notnull()).select(
-        "product_id", "observed_at", "source", flag=prep.price_issue, detail=prep.detail)
+    a = prep.filter(prep.issue.notnull())
+    a = a.select("product_id", "observed_at", "source", flag=a.issue, detail=issue_detail(a))
+    b = prep.filter(prep.issue.isnull() & prep.price_issue.notnull())
+    b = b.select("product_id", "observed_at", "source", flag=b.price_issue, detail=issue_detail(b))
     ce = obs.filter(obs.crawl_error & ~obs.virtual)
     c = ce.select("product_id", "observed_at", "source", flag=ibis.literal(F.CRAWL_ERROR_ISSUE),
                   detail=ibis.literal("lower=").concat(ce.lo.cast("string").fill_null("∅"), " upper=",

@@ -28,7 +28,8 @@ def _str(v: ibis.Value) -> ibis.StringValue:
 def prepare(snaps: ibis.Table, *, parsed: ibis.Table | None, offsets: ibis.Table, rates: ibis.Table,
             now: datetime) -> ibis.Table:
     """One row per snapshot with parsed bounds ``lo``/``up``, local seconds ``x``, a float ``px``
-    (null when unusable) and ``issue`` / ``price_issue`` flags (null when fine)."""
+    (null when unusable) and ``issue`` / ``price_issue`` flags (null when fine); ``issue_detail``
+    gives the text listed with an issue."""
     s = snaps
     if parsed is not None:
         s = s.left_join(parsed, s.sold_text == parsed.p_text).drop("p_text")
@@ -69,7 +70,13 @@ def prepare(snaps: ibis.Table, *, parsed: ibis.Table | None, offsets: ibis.Table
     rn = ibis.row_number().over(ibis.window(group_by=[s.product_id, s.observed_at, ok],
                                             order_by=[width, s.source, s.run_id]))
     s = s.mutate(issue=ibis.ifelse(ok & (rn > 0), F.DUPLICATE, s.issue))
-    return s.mutate(detail=ibis.literal("text=").concat(_str(s.sold_text), " lower=", _str(s.lo), " upper=",
-                                                         _str(s.up), " price=", _str(s.price), " ",
-                                                         _str(s.currency)))
+    # only what later steps read (narrow rows are cheaper to materialize and scan)
+    return s.select("product_id", "pk", "market", "observed_at", "x", "lo", "up", "px", "price", "currency",
+                    "sold_text", "status", "source", "review_count", "issue", "price_issue")
+
+
+def issue_detail(s: ibis.Table) -> ibis.StringValue:
+    """The ``snapshot_issue.detail`` text of a prepared row (built only for the rows listed)."""
+    return ibis.literal("text=").concat(_str(s.sold_text), " lower=", _str(s.lo), " upper=", _str(s.up),
+                                        " price=", _str(s.price), " ", _str(s.currency))
 
