@@ -91,8 +91,24 @@ def _fast_candidates(wh: Warehouse, sel: Selection, what: str, n: int) -> tuple[
                      top.entity == ("product" if what == "products" else "shop"))
     per = top.group_by(["market", "category_id", "period_start"]).aggregate(cnt=top.count(), kth=top.gmv_local.min())
     per = per.mutate(b=ibis.ifelse(per.cnt >= K, per.kth, 0))
-    bounds = {(r["market"], r["category_id"]): r["bound"] for r in per.group_by(["market", "category_id"]).aggregate(
-        bound=per.b.sum()).to_pyarrow().to_pylist()}
+    # a candidate's window GMV is at most the bound plus its excess over each period's K-th GMV:
+    # unless n candidates have an excess, no proof is possible, so do not read their sums at all
+    x = top.inner_join(per, ["market", "category_id", "period_start"])
+    ex = x.group_by(["market", "category_id", "entity_id"]).aggregate(e=(x.gmv_local - x.b).sum())
+    ex = ex.filter(ex.e > 0)
+    ex = ex.group_by(["market", "category_id"]).aggregate(k=ex.count())
+    b = per.group_by(["market", "category_id"]).aggregate(bound=per.b.sum())
+    b = b.left_join(ex, ["market", "category_id"])
+    bounds, hopeful = {}, {}
+    for r in b.to_pyarrow().to_pylist():
+        bounds[(r["market"], r["category_id"])] = r["bound"]
+        hopeful[(r["market"], r["category_id"])] = not r["bound"] or (r["k"] or 0) >= n
+    # a category without any seller in the covering periods has nothing to rank: hopeful too
+    nodes = [x for x in sel.nodes if all(hopeful.get((m, x), True) for m in sel.markets)]
+    if not nodes:
+        return None, None, []
+    sel = replace(sel, nodes=nodes)
+    top = top.filter(top.category_id.isin(nodes))
     keys = top.select(k=top.entity_id).distinct()
     if what == "products":
         prods = keys.select(product_id=keys.k)
