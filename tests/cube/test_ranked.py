@@ -151,3 +151,29 @@ def test_day_window_from_weeks_equals_plain_sums(big_wh) -> None:
         mine = s[s.product_id == r["product_id"]]
         assert r["gmv_local"] == sum(mine.gmv_local.map(Decimal))
         assert r["units"] == pytest.approx(mine.units.sum())
+
+
+def test_cube_from_before_the_ranked_tables(tmp_path) -> None:
+    """A warehouse whose cube predates cube_top/cube_product_recent, opened read-only: same answers."""
+    from shopradar.warehouse import Warehouse
+
+    from .conftest import fill
+
+    path = tmp_path / "old.duckdb"
+    with Warehouse.open(path) as wh:
+        fill(wh, _products(4), START, END)
+        build_cube(wh)
+        f = CubeFilter(date_from=date(2024, 3, 1), date_to=date(2024, 3, 31))
+        want = top_view(wh, "products", f).to_pylist()
+        for name in ("cube_top", "cube_product_recent"):
+            wh.con.drop_table(name)
+    with Warehouse.open(path, read_only=True) as ro:
+        assert "cube_top" not in ro.con.list_tables()
+        assert top_view(ro, "products", f).to_pylist() == want
+    with Warehouse.open(path) as wh:  # reopened writable: the tables come back empty, refresh fills them
+        assert wh.count("cube_top") == 0
+        assert top_view(wh, "products", f).to_pylist() == want
+        s = wh.table("product_daily_sales")
+        wh.delete_where("product_daily_sales", (s.date == date(2024, 2, 7)) & (s.product_id == "p005"))
+        assert refresh_cube(wh).days_changed == 1
+        assert wh.count("cube_top") > 0 and wh.count("cube_product_recent") > 0

@@ -16,7 +16,7 @@ from shopradar.cube.filters import As, CubeFilter, Selection, convert, resolve
 from shopradar.cube.market import _f, _ratio, add_names
 from shopradar.cube.orders import units_per_order_table
 from shopradar.cube.periods import start_of
-from shopradar.cube.ranked import K
+from shopradar.cube.ranked import K, recent_expr
 from shopradar.cube.window import previous_window, product_window
 from shopradar.errors import UsageError
 from shopradar.warehouse import Warehouse
@@ -62,6 +62,11 @@ def _entity_window(wh: Warehouse, sel: Selection, what: str, start: Any, end: An
         products=(pw.units > 0).cast("int64").sum()).mutate(key=ibis._.shop_id)
 
 
+def _filled(wh: Warehouse, name: str) -> bool:
+    """Whether table ``name`` exists (a read-only warehouse from before it was declared lacks it) and has rows."""
+    return name in wh.con.list_tables() and wh.count(name) > 0
+
+
 def _category_totals(wh: Warehouse, sel: Selection) -> ibis.Table:
     """Per market × node: GMV and its bounds over the window, from ``cube_category_period``."""
     c = wh.table("cube_category_period")
@@ -82,7 +87,7 @@ def _fast_candidates(wh: Warehouse, sel: Selection, what: str, n: int) -> tuple[
     ``n``; where every period held fewer than K sellers, every seller is a candidate. Assumes
     estimated GMV is never negative. Other categories return to the full scan.
     """
-    if sel.price_band or n > K or not sel.nodes or wh.count("cube_top") == 0:
+    if sel.price_band or n > K or not sel.nodes or not _filled(wh, "cube_top"):
         return None, None, []
     kind = "week" if sel.period == "day" else sel.period  # day windows: the weeks covering them
     top = wh.table("cube_top")
@@ -263,7 +268,10 @@ def _add_acceleration(wh: Warehouse, out: pa.Table) -> pa.Table:
     if out.num_rows == 0:
         return out.append_column("acceleration", pa.array([], pa.float64()))
     pids = list(set(out.column("product_id").to_pylist()))
-    r = wh.table("cube_product_recent")
+    # a cube built before cube_product_recent existed: the same figures from the estimates
+    r = wh.table("cube_product_recent") if _filled(wh, "cube_product_recent") else recent_expr(wh)
+    if r is None:
+        return out.append_column("acceleration", pa.nulls(out.num_rows, pa.float64()))
     r = r.filter(r.product_id.isin(pids))
     agg = r.group_by("product_id").aggregate(u7=r.units_7d.sum(), u90=r.units_90d.sum())
     rows = {x["product_id"]: ((x["u7"] or 0.0) / x["u90"] if x["u90"] else None) for x in agg.to_pyarrow().to_pylist()}
