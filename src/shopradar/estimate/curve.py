@@ -101,26 +101,25 @@ def _key_v(key: ibis.IntegerValue) -> ibis.FloatingValue:
     return (key % _VBITS).cast("float64") / 2.0
 
 
-def _point(lo: ibis.Value, up: ibis.Value, x: ibis.Value, has_p: ibis.Value, kp: ibis.Value, has_n: ibis.Value,
-           kn: ibis.Value, ext: ibis.Value, kf: ibis.Value, kl: ibis.Value,
-           ) -> tuple[ibis.FloatingValue, ibis.FloatingValue]:
-    """Point estimate and its variance for a reading (see the module docstring).
+def _point(t: ibis.Table, out: str, lo: str, up: str, x: str, p: str, n: str) -> ibis.Table:
+    """Add the point estimate ``c<out>`` and its variance ``v<out>`` of a reading (see the module docstring).
 
-    ``kp``/``kn``: the anchors before and after the reading (valid when ``has_p``/``has_n``);
-    ``kf``/``kl``: the product's first and last anchors, used to extrapolate when ``ext``.
+    ``lo``/``up``/``x``: the reading's columns; ``p``/``n``: the suffix of the decoded anchors
+    before and after it (``t<p>``, ``v<p>``, valid when ``has_<p>``); ``tf``/``vf``/``tl``/``vl``:
+    the product's first and last anchors and ``rate`` the slope between them, used to extrapolate.
+    The steps are separate projections so that DuckDB computes each part once.
     """
-    lof = lo.cast("float64")
-    upf = up.cast("float64")
-    tp, vp, tn, vn = _key_t(kp), _key_v(kp), _key_t(kn), _key_v(kn)
-    tf, vf, tl, vl = _key_t(kf), _key_v(kf), _key_t(kl), _key_v(kl)
-    rate = ibis.ifelse(ext & (tl > tf), (vl - vf) / (tl - tf), ibis.null("float64"))
-    phi = ibis.greatest(ibis.least((x - tp) / ibis.greatest(tn - tp, 1.0), 1.0), 0.0)
+    lof = t[lo].cast("float64")
+    upf = t[up].cast("float64")
+    tp, vp, tn, vn = t["t" + p], t["v" + p], t["t" + n], t["v" + n]
+    t = t.mutate(**{"_phi": ibis.greatest(ibis.least((t[x] - tp) / ibis.greatest(tn - tp, 1.0), 1.0), 0.0)})
+    tp, vp, tn, vn = t["t" + p], t["v" + p], t["t" + n], t["v" + n]
+    has_p, has_n, phi = t["has_" + p], t["has_" + n], t._phi
     interp = vp + (vn - vp) * phi
-    fwd = ibis.coalesce(vl + rate * (x - tl), vp)
-    back = ibis.coalesce(vf - rate * (tf - x), vn)
+    fwd = ibis.coalesce(t.vl + t.rate * (t[x] - t.tl), vp)
+    back = ibis.coalesce(t.vf - t.rate * (t.tf - t[x]), vn)
     mid = ibis.ifelse(upf.notnull(), (lof + upf) / 2.0, lof)
     raw = ibis.cases((has_p & has_n, interp), (has_p, fwd), (has_n, back), else_=mid)
-    clipped = ibis.greatest(lof, ibis.ifelse(upf.notnull(), ibis.least(raw, upf), raw))
     width = (upf - lof + 1.0)
     bucket_var = width * width / 12.0
     bridge = ibis.greatest(vn - vp, 0.0) * phi * (1.0 - phi)
@@ -130,7 +129,11 @@ def _point(lo: ibis.Value, up: ibis.Value, x: ibis.Value, has_p: ibis.Value, kp:
         (upf.notnull(), bucket_var),
         else_=ibis.greatest(lof, 1.0) ** 2,  # open counter with no step seen: level unknown
     )
-    return clipped, var
+    t = t.mutate(_raw=raw, **{"v" + out: var})
+    lof = t[lo].cast("float64")
+    upf = t[up].cast("float64")
+    clipped = ibis.greatest(lof, ibis.ifelse(upf.notnull(), ibis.least(t._raw, upf), t._raw))
+    return t.mutate(**{"c" + out: clipped}).drop("_phi", "_raw")
 
 
 def intervals(obs: ibis.Table, priors: dict[str, float] | None = None) -> ibis.Table:
@@ -174,22 +177,33 @@ def intervals(obs: ibis.Table, priors: dict[str, float] | None = None) -> ibis.T
     a = a.mutate(p_has=p_has, reset=reset, decrease=fell & ~reset, ka=key, d_rev=d_rev,
                  segx=ibis.ifelse(~p_has | fell, a.x, ibis.null("float64")),
                  r_du=ibis.ifelse(readable, mid_rise, 0.0), r_dr=ibis.ifelse(readable, d_rev, 0.0))
+    _wp = ibis.window(group_by="pk")
     d = a.mutate(
         kp=a.ka.max().over(_w((None, 0))), kpp=a.ka.max().over(_w((None, -1))), kn=a.ka.min().over(_w((1, None))),
         sx=a.segx.max().over(_w((None, 0))), nsx=a.segx.min().over(_w((1, None))),
-        kf=a.ka.min().over(_w((None, None))), kl=a.ka.max().over(_w((None, None))),
-        k_du=a.r_du.sum().over(_w((None, None))), k_dr=a.r_dr.sum().over(_w((None, None))),
+        # whole-product aggregates need no order (DuckDB is much slower on an ordered full frame); the
+        # sums are of halves and whole numbers, exact in any order
+        kf=a.ka.min().over(_wp), kl=a.ka.max().over(_wp), k_du=a.r_du.sum().over(_wp), k_dr=a.r_dr.sum().over(_wp),
     )
-    before_next = (d.nsx.isnull() | (_key_t(d.kn) < d.nsx))
-    has_p = d.kp.notnull() & (_key_t(d.kp) > d.sx)
-    has_n = d.kn.notnull() & before_next
-    knp = ibis.coalesce(d.ka, d.kn)
-    has_pp = d.kpp.notnull() & (_key_t(d.kpp) > d.sx)
-    has_np = knp.notnull() & (d.nsx.isnull() | (_key_t(knp) < d.nsx))
-    ext = (d.kf.notnull() & (_key_t(d.kf) > d.sx) & (d.nsx.isnull() | (_key_t(d.kl) < d.nsx)))
-    c1, v1 = _point(d.lo, d.up, d.x, has_p, d.kp, has_n, d.kn, ext, d.kf, d.kl)
-    c0, v0 = _point(d.p_lo, d.p_up, d.p_x, has_pp, d.kpp, has_np, knp, ext, d.kf, d.kl)
-    e = d.filter(d.p_has).mutate(c1=c1, v1=v1, c0=c0, v0=v0)
+    d = d.filter(d.p_has)
+    d = d.mutate(knp=ibis.coalesce(d.ka, d.kn))
+    # decode the anchors once: time t* and value v* (p: before the reading, n: after it, pp/np: the same
+    # for the previous reading, f/l: the product's first and last)
+    dec = {}
+    for suf in ("p", "n", "pp", "np", "f", "l"):
+        dec["t" + suf] = _key_t(d["k" + suf])
+        dec["v" + suf] = _key_v(d["k" + suf])
+    d = d.mutate(**dec)
+    d = d.mutate(
+        has_p=d.kp.notnull() & (d.tp > d.sx),
+        has_n=d.kn.notnull() & (d.nsx.isnull() | (d.tn < d.nsx)),
+        has_pp=d.kpp.notnull() & (d.tpp > d.sx),
+        has_np=d.knp.notnull() & (d.nsx.isnull() | (d.tnp < d.nsx)),
+        ext=(d.kf.notnull() & (d.tf > d.sx) & (d.nsx.isnull() | (d.tl < d.nsx))),
+    )
+    d = d.mutate(rate=ibis.ifelse(d.ext & (d.tl > d.tf), (d.vl - d.vf) / (d.tl - d.tf), ibis.null("float64")))
+    d = _point(d, "1", "lo", "up", "x", "p", "n")
+    e = _point(d, "0", "p_lo", "p_up", "p_x", "pp", "np")
     normal = ~e.reset & ~e.decrease
     opened = e.up.isnull() | e.p_up.isnull()
     k_own = ibis.ifelse((e.k_dr >= MIN_REVIEWS) & (e.k_du > 0), e.k_du / e.k_dr, ibis.null("float64"))
@@ -225,7 +239,7 @@ def intervals(obs: ibis.Table, priors: dict[str, float] | None = None) -> ibis.T
         + ibis.ifelse((p0 != p1).fill_null(False), F.PRICE_CHANGE, 0)
     )
     return e.select(
-        "product_id", "market", "currency", "is_last", "observed_at", "source",
+        "product_id", "pk", "market", "currency", "is_last", "observed_at", "source",
         observed_from=e.p_at, x0=e.p_x, x1=ibis.greatest(e.x, e.p_x), lo0=e.p_lo, up0=e.p_up, lo1=e.lo, up1=e.up,
         c0=ibis.ifelse(normal, e.c0, ibis.ifelse(e.reset, 0.0, e.c1)), c1=e.c1,
         sd0=ibis.ifelse(normal & ~by_reviews, e.v0, 0.0).sqrt(), sd1=ibis.ifelse(by_reviews, 0.0, e.v1).sqrt(),

@@ -58,7 +58,7 @@ def pieces(iv: ibis.Table, z: float = Z) -> ibis.Table:
     partial = ((p.first & (p.d == p._d0) & (p.x0 > midnight))
                | (p.is_last & (p.d == p._d1) & (p.x1 < midnight + DAY)))
     return p.select(
-        "product_id", "market", "currency", "d",
+        "product_id", "pk", "market", "currency", "d",
         units=units,
         gmv=units * price,
         pmin=ibis.least(p.p0, p.p1), pmax=ibis.greatest(p.p0, p.p1),
@@ -72,8 +72,9 @@ def pieces(iv: ibis.Table, z: float = Z) -> ibis.Table:
 
 def days(pc: ibis.Table) -> ibis.Table:
     """Pieces summed per product and local day, with the month each day belongs to."""
-    g = pc.group_by(["product_id", "d"]).aggregate(
-        market=pc.market.arbitrary(), currency=pc.currency.arbitrary(),
+    # grouped by the integer product key (cheaper to hash than the id text; one key per id)
+    g = pc.group_by(["pk", "d"]).aggregate(
+        product_id=pc.product_id.arbitrary(), market=pc.market.arbitrary(), currency=pc.currency.arbitrary(),
         units=pc.units.sum(), gmv=pc.gmv.sum(), gmv_n=pc.gmv.count(), n=pc.count(),
         pmin=pc.pmin.min(), pmax=pc.pmax.max(),
         h_dn=pc.h_dn.max(), h_up=pc.h_up.max(), mask=pc.pflags.bit_or(), ru=pc.ru.sum(),
@@ -86,28 +87,28 @@ def days(pc: ibis.Table) -> ibis.Table:
 def month_bounds(dy: ibis.Table, model_rel: float = MODEL_REL) -> ibis.Table:
     """Per product × month: total units, days, and the half-widths ``lo_w``/``hi_w`` of the month."""
     first_day = dy.d == dy.m
-    mo = dy.group_by(["product_id", "m"]).aggregate(
+    mo = dy.group_by(["pk", "m"]).aggregate(
         mu=dy.units.sum(), mn=dy.count(), mr=dy.ru.sum(),
         s_dn=ibis.ifelse(first_day, dy.h_dn, ibis.null("float64")).max(),
         s_up=ibis.ifelse(first_day, dy.h_up, ibis.null("float64")).max(),
     )
-    nxt = mo.select(n_pid=mo.product_id, n_m=mo.m, e_dn=mo.s_dn, e_up=mo.s_up)
+    nxt = mo.select(n_pk=mo.pk, n_m=mo.m, e_dn=mo.s_dn, e_up=mo.s_up)
     next_start = (ibis.date(1970, 1, 1) + mo.m.as_interval("D") + ibis.interval(months=1)).delta(
         ibis.date(1970, 1, 1), unit="day").cast("int64")
     mo = mo.mutate(next_m=next_start)
-    j = mo.left_join(nxt, [mo.product_id == nxt.n_pid, mo.next_m == nxt.n_m])
+    j = mo.left_join(nxt, [mo.pk == nxt.n_pk, mo.next_m == nxt.n_m])
     s_dn, s_up = j.s_dn.fill_null(0.0), j.s_up.fill_null(0.0)
     e_dn, e_up = j.e_dn.fill_null(0.0), j.e_up.fill_null(0.0)
     # the ends' errors combine as independent; units estimated from reviews add their relative error
     model = ibis.ifelse(j.mu > 0, (j.mu * model_rel) ** 2 + MODEL_ABS * MODEL_ABS, 0.0).sqrt()
     lo_w = ibis.least((s_up * s_up + e_dn * e_dn + model * model).sqrt() + j.mr, j.mu)
     hi_w = (s_dn * s_dn + e_up * e_up + model * model).sqrt() + j.mr
-    return j.select(b_pid=j.product_id, b_m=j.m, mu=j.mu, mn=j.mn, lo_w=lo_w, hi_w=hi_w)
+    return j.select(b_pk=j.pk, b_m=j.m, mu=j.mu, mn=j.mn, lo_w=lo_w, hi_w=hi_w)
 
 
 def finish(dy: ibis.Table, mb: ibis.Table, fx: ibis.Table, channels: ibis.Table | None, run_id: str) -> ibis.Table:
     """Days with bounds, USD, channels and flags, in the columns of ``product_daily_sales``."""
-    j = dy.join(mb, [dy.product_id == mb.b_pid, dy.m == mb.b_m])
+    j = dy.join(mb, [dy.pk == mb.b_pk, dy.m == mb.b_m])
     share = ibis.ifelse(j.mu > 0, j.units / j.mu, 1.0 / j.mn.cast("float64"))
     lower = ibis.greatest(j.units - j.lo_w * share, 0.0)
     upper = ibis.least(j.units + j.hi_w * share, MAX_DAY_UNITS)
