@@ -131,6 +131,7 @@ def finish(dy: ibis.Table, mb: ibis.Table, fx: ibis.Table, channels: ibis.Table 
     else:
         uv = ul = uc = ibis.null("float64")
         basis = ibis.null("string")
+    j = F.with_flags_text(j.mutate(uv=uv, ul=ul, uc=uc, basis=basis), "mask2")
     return j.select(
         product_id=j.product_id, market=j.market, date=j.date, currency=j.currency,
         units=j.units, units_lower=j.u_lo, units_upper=j.u_hi,
@@ -138,9 +139,9 @@ def finish(dy: ibis.Table, mb: ibis.Table, fx: ibis.Table, channels: ibis.Table 
         gmv_upper=j.g_hi.round(4).cast(money),
         gmv_usd=(j.g * j.f_rate).round(4).cast(money), gmv_usd_lower=(j.g_lo * j.f_rate).round(4).cast(money),
         gmv_usd_upper=(j.g_hi * j.f_rate).round(4).cast(money),
-        units_video=uv, units_live=ul, units_card=uc, channel_basis=basis,
+        units_video=j.uv, units_live=j.ul, units_card=j.uc, channel_basis=j.basis,
         method=ibis.ifelse((j.mask2 & F.OPEN_COUNTER) != 0, "counter_diff_open",
                            ibis.ifelse((j.mask2 & F.ROUNDED) != 0, "counter_diff_interpolated", "counter_diff")),
-        flags=F.flags_text(j.mask2),
+        flags=j.fl_text,
         run_id=ibis.literal(run_id),
     )

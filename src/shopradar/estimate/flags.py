@@ -7,6 +7,7 @@ comma-separated text of the ``flags`` column at the end.
 from __future__ import annotations
 
 import ibis
+import pyarrow as pa
 
 # -- day flags (bits) ---------------------------------------------------------------------
 GAP = 1  # the day lies in a crawl interval longer than 36 hours (units spread over the gap)
@@ -54,6 +55,21 @@ def flags_text(mask: ibis.IntegerValue) -> ibis.StringValue:
     none = ibis.null("string")
     return ibis.literal(",").join(
         [ibis.ifelse((mask & bit) != 0, ibis.literal(name), none) for bit, name in DAY_FLAGS.items()])
+
+
+def flags_table() -> ibis.Table:
+    """Every combination of day flags (``fl_mask``) with its text (``fl_text``, as ``flags_text``):
+    joining to this small table is cheaper than building the text row by row."""
+    masks = range(1 << len(DAY_FLAGS))
+    texts = [",".join(name for bit, name in DAY_FLAGS.items() if m & bit) for m in masks]
+    return ibis.memtable(pa.table({"fl_mask": pa.array(masks, pa.int64()), "fl_text": pa.array(texts, pa.string())}))
+
+
+def with_flags_text(t: ibis.Table, mask: str) -> ibis.Table:
+    """``t`` with a column ``fl_text``: the text of the bit mask in column ``mask``."""
+    ft = flags_table()
+    j = t.left_join(ft, t[mask] == ft.fl_mask).drop("fl_mask")
+    return j.mutate(fl_text=ibis.coalesce(j.fl_text, flags_text(j[mask])))
 
 
 def decode(text: str | None) -> set[str]:

@@ -67,7 +67,7 @@ def prepare(snaps: ibis.Table, *, parsed: ibis.Table | None, offsets: ibis.Table
     # duplicates: same product and time; keep the most precise reading, then the first source
     ok = s.issue.isnull()
     width = (s.up - s.lo).fill_null(1 << 62)
-    rn = ibis.row_number().over(ibis.window(group_by=[s.product_id, s.observed_at, ok],
+    rn = ibis.row_number().over(ibis.window(group_by=[s.pk, s.observed_at, ok],
                                             order_by=[width, s.source, s.run_id]))
     s = s.mutate(issue=ibis.ifelse(ok & (rn > 0), F.DUPLICATE, s.issue))
     # only what later steps read (narrow rows are cheaper to materialize and scan)
