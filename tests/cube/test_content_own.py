@@ -69,6 +69,9 @@ def test_top_creators(content_wh) -> None:
     assert (rows[0]["videos"], rows[0]["lives"], rows[0]["handle"]) == (1, 1, "@one")
     assert rows[1]["gmv_local"] == pytest.approx(40 * 50.0)
     assert rows[0]["share"] == pytest.approx(2600 / 4600)
+    # growth against January: v1 showed 50 sold on 20 January (priced at the window's 20.00); v2 is new
+    assert rows[0]["growth"] == pytest.approx(2600 / (50 * 20.0) - 1)
+    assert rows[1]["growth"] is None
 
 
 def test_own_shop_beside_market(content_wh) -> None:

@@ -135,9 +135,11 @@ def top_creators(wh: Warehouse, f: CubeFilter | None = None, *, n: int = 10, as_
                  lang: str | None = None) -> Any:
     """Top ``n`` creators per market × category by GMV of their videos and LIVEs in the window."""
     sel = resolve(wh, f, lang)
-    cur = content_rows(wh, sel, sel.start, sel.end)
     p0, p1 = previous_window(sel)
-    prev = content_rows(wh, sel, p0, p1)
+    # one pass over the counters for both windows (they end on period boundaries)
+    both = content_rows(wh, sel, p0, sel.end)
+    cur = both.filter(both.ps >= sel.start)
+    prev = both.filter(both.ps <= p1)
     prev = prev.group_by(["market", "node_id", "creator_id"]).aggregate(q_gmv=prev.gmv.sum())
     prev = prev.select(q_market=prev.market, q_node=prev.node_id, q_creator=prev.creator_id, q_gmv=prev.q_gmv)
     keys = ["market", "node_id"]
