@@ -177,6 +177,8 @@ def intervals(obs: ibis.Table, priors: dict[str, float] | None = None) -> ibis.T
     a = a.mutate(p_has=p_has, reset=reset, decrease=fell & ~reset, ka=key, d_rev=d_rev,
                  segx=ibis.ifelse(~p_has | fell, a.x, ibis.null("float64")),
                  r_du=ibis.ifelse(readable, mid_rise, 0.0), r_dr=ibis.ifelse(readable, d_rev, 0.0))
+    # the next window pass materializes every column it carries: drop those no longer needed
+    a = a.drop(*[c for c in ("status", "virtual", "crawl_error", "p_rv") if c in a.columns])
     _wp = ibis.window(group_by="pk")
     d = a.mutate(
         kp=a.ka.max().over(_w((None, 0))), kpp=a.ka.max().over(_w((None, -1))), kn=a.ka.min().over(_w((1, None))),
