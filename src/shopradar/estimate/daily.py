@@ -35,36 +35,37 @@ MAX_DAY_UNITS = 1e9
 
 def pieces(iv: ibis.Table, z: float = Z) -> ibis.Table:
     """One row per interval × local day it touches."""
-    span = iv.x1 - iv.x0
     d0 = (iv.x0 / DAY).floor().cast("int64")
     d1 = ibis.greatest((iv.x1 / DAY).ceil().cast("int64") - 1, d0)
     p = iv.mutate(d=ibis.range(d0, d1 + 1).unnest(), _d0=d0, _d1=d1)
-    start = ibis.greatest(p.x0, p.d.cast("float64") * DAY)
-    end = ibis.least(p.x1, (p.d + 1).cast("float64") * DAY)
-    span = p.x1 - p.x0
-    frac = ibis.ifelse(span > 0, (end - start) / span, 1.0)
-    theta_mid = ibis.ifelse(span > 0, ((start + end) / 2.0 - p.x0) / span, 0.5)
-    price = p.p0 + (p.p1 - p.p0) * theta_mid
-    units = p.u * frac
-    midnight = p.d.cast("float64") * DAY
-    straddle = (midnight > p.x0) & (midnight < p.x1)
+    # each step in its own projection, so that DuckDB computes every part once
+    p = p.mutate(_start=ibis.greatest(p.x0, p.d.cast("float64") * DAY),
+                 _end=ibis.least(p.x1, (p.d + 1).cast("float64") * DAY),
+                 _span=p.x1 - p.x0, _midnight=p.d.cast("float64") * DAY)
+    span, midnight = p._span, p._midnight
+    frac = ibis.ifelse(span > 0, (p._end - p._start) / span, 1.0)
+    theta_mid = ibis.ifelse(span > 0, ((p._start + p._end) / 2.0 - p.x0) / span, 0.5)
     theta = ibis.ifelse(span > 0, (midnight - p.x0) / span, 0.0)
+    p = p.mutate(_units=p.u * frac, _price=p.p0 + (p.p1 - p.p0) * theta_mid, _theta=theta,
+                 _straddle=(midnight > p.x0) & (midnight < p.x1))
+    theta = p._theta
     cm = p.c0 + p.u * theta
     var = ((1.0 - theta) ** 2) * p.sd0 * p.sd0 + theta * theta * p.sd1 * p.sd1 + p.u * theta * (1.0 - theta)
-    stat = z * var.sqrt()
     normal = ~p.reset & ~p.decrease
-    hard_dn = ibis.ifelse(normal, cm - p.lo0.cast("float64"), BIG)
-    hard_up = ibis.ifelse(normal, (p.up1.cast("float64") - cm).fill_null(BIG), BIG)
+    p = p.mutate(_stat=z * var.sqrt(),
+                 _hard_dn=ibis.ifelse(normal, cm - p.lo0.cast("float64"), BIG),
+                 _hard_up=ibis.ifelse(normal, (p.up1.cast("float64") - cm).fill_null(BIG), BIG))
+    midnight, units, straddle, stat = p._midnight, p._units, p._straddle, p._stat
     partial = ((p.first & (p.d == p._d0) & (p.x0 > midnight))
                | (p.is_last & (p.d == p._d1) & (p.x1 < midnight + DAY)))
     return p.select(
         "product_id", "pk", "market", "currency", "d",
         units=units,
-        gmv=units * price,
+        gmv=units * p._price,
         pmin=ibis.least(p.p0, p.p1), pmax=ibis.greatest(p.p0, p.p1),
         straddle=straddle,
-        h_dn=ibis.ifelse(straddle, ibis.greatest(ibis.least(stat, hard_dn), 0.0), ibis.null("float64")),
-        h_up=ibis.ifelse(straddle, ibis.greatest(ibis.least(stat, hard_up), 0.0), ibis.null("float64")),
+        h_dn=ibis.ifelse(straddle, ibis.greatest(ibis.least(stat, p._hard_dn), 0.0), ibis.null("float64")),
+        h_up=ibis.ifelse(straddle, ibis.greatest(ibis.least(stat, p._hard_up), 0.0), ibis.null("float64")),
         pflags=p.iflags + ibis.ifelse(partial, F.PARTIAL_DAY, 0),
         ru=units * p.k_src.cases(*((k, v) for k, v in REVIEW_REL.items()), else_=0.0),
     )
