@@ -65,7 +65,9 @@ def test_report_opens_offline_and_renders(browser, report_files, artifacts, lang
     page.on("request", lambda r: requests.append(r.url))
     page.goto(report_files[lang].as_uri())
     _assert_charts(page, phone=device == "phone")
-    assert page.locator("section.card").count() == 11
+    from shopradar.report.render import SECTIONS
+
+    assert page.locator("section.card").count() == len(SECTIONS)  # every section, none lost
     shop_text = page.locator("#shops").inner_text()
     assert "<script>alert(1)</script>" in shop_text            # hostile name shown as text…
     assert page.locator("#shops img").count() == 0            # …and never became an element
