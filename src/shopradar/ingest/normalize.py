@@ -201,7 +201,8 @@ def normalize_batch(batch: pa.Table, prof: Profile, sec: SectionSpec, ctx: Conte
             sub_r, sub_out, sub_cur = st.r, st.out, st.cur
         finally:
             st.r, st.out, st.cur = saved
-        st.r.merge(pc.take(sub_r.code, idx), pc.take(sub_r.text, idx))
+        if sub_r.code.null_count < len(sub_r.code):   # some distinct value failed a check
+            st.r.merge(pc.take(sub_r.code, idx), pc.take(sub_r.text, idx))
         for k, v in sub_out.items():
             st.out[k] = pc.take(v, idx)
         for k, v in sub_cur.items():
