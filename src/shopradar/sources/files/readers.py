@@ -289,7 +289,7 @@ class SourceFile:
             nonlocal malformed
             if bad and malformed is None:
                 malformed = self._malformed_rows(delim, expected) or []
-            if not malformed:
+            if not malformed or len(malformed) < len(bad):   # none, or the two parsers disagree: plain numbering
                 return self._with_meta(table, got + 1)
             good = np.arange(got + 1, got + 1 + table.num_rows, dtype=np.int64)
             pos = np.array([m[0] for m in malformed], dtype=np.int64)
