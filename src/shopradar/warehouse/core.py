@@ -9,7 +9,6 @@ or an error inside leaves the file exactly as it was.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -175,15 +174,10 @@ class Warehouse:
         return arrow.num_rows
 
     def _append_arrow(self, name: str, table: pa.Table) -> None:
-        # Ibis registers every memtable on the connection for the connection's lifetime, so large
-        # loads through ``con.insert(memtable)`` keep each batch in memory. DuckDB scans a
-        # registered Arrow table in place; unregistering right after frees it.
-        view = f"_shopradar_append_{uuid.uuid4().hex}"
-        self.raw.register(view, table)
-        try:
-            self.raw.execute(f'INSERT INTO "{name}" SELECT * FROM "{view}"')
-        finally:
-            self.raw.unregister(view)
+        # Ibis keeps every memtable registered for the connection's lifetime, and DuckDB keeps a
+        # ``register``ed Arrow table alive until the transaction ends even after ``unregister``;
+        # a relation over the batch inserted directly is released as soon as it is written.
+        self.raw.from_arrow(table).insert_into(name)
 
     def replace_where(self, name: str, predicate: ibis.Expr | None, data: pa.Table | Any) -> int:
         """Delete the rows matching ``predicate`` (all rows if None) and insert ``data``, atomically."""
