@@ -103,10 +103,11 @@ def _shares(vu: float, lu: float, pu: float) -> tuple[float, float]:
 
 def channel_shares(dy: ibis.Table, observed: ibis.Table, products: ibis.Table,
                    mix: dict[tuple[str, str], tuple[float, float]]) -> ibis.Table:
-    """Per product and day number: ``c_pid, c_day, c_video, c_live, c_card, c_basis``."""
+    """``dy`` (days with ``product_id, d, units, market``) with the shares ``c_video, c_live, c_card``
+    and ``c_basis`` added. The tables joined to the days are small (readings of videos and LIVE
+    rooms, products, the mix), so the days stream through without a join on their own size."""
     has_obs = observed.select(h_pid=observed.o_pid).distinct()
-    j = dy.select("product_id", "d", "units", "market").left_join(
-        observed, [dy.product_id == observed.o_pid, dy.d == observed.o_day])
+    j = dy.left_join(observed, [dy.product_id == observed.o_pid, dy.d == observed.o_day])
     j = j.left_join(has_obs, j.product_id == has_obs.h_pid)
     p = products.select(m_pid="product_id", m_cat="category_id")
     j = j.left_join(p, j.product_id == p.m_pid)
@@ -131,5 +132,5 @@ def channel_shares(dy: ibis.Table, observed: ibis.Table, products: ibis.Table,
     v = ibis.ifelse(observed_basis, obs_v, mv)
     lv = ibis.ifelse(observed_basis, obs_l, ml)
     basis = ibis.ifelse(observed_basis, "observed", ibis.ifelse(mv.notnull(), "category_mix", "none"))
-    return j.select(c_pid=j.product_id, c_day=j.d, c_video=v, c_live=lv,
+    return j.select(*dy.columns, c_video=v, c_live=lv,
                     c_card=ibis.ifelse(v.notnull(), 1.0 - v - lv, ibis.null("float64")), c_basis=basis)

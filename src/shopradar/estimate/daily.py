@@ -107,8 +107,10 @@ def month_bounds(dy: ibis.Table, model_rel: float = MODEL_REL) -> ibis.Table:
     return j.select(b_pk=j.pk, b_m=j.m, mu=j.mu, mn=j.mn, lo_w=lo_w, hi_w=hi_w)
 
 
-def finish(dy: ibis.Table, mb: ibis.Table, fx: ibis.Table, channels: ibis.Table | None, run_id: str) -> ibis.Table:
-    """Days with bounds, USD, channels and flags, in the columns of ``product_daily_sales``."""
+def finish(dy: ibis.Table, mb: ibis.Table, fx: ibis.Table, run_id: str) -> ibis.Table:
+    """Days with bounds, USD, channels and flags, in the columns of ``product_daily_sales``.
+
+    ``dy``: the days, with the channel shares of ``channels.channel_shares`` when it has ``c_basis``."""
     j = dy.join(mb, [dy.pk == mb.b_pk, dy.m == mb.b_m])
     share = ibis.ifelse(j.mu > 0, j.units / j.mu, 1.0 / j.mn.cast("float64"))
     lower = ibis.greatest(j.units - j.lo_w * share, 0.0)
@@ -125,8 +127,7 @@ def finish(dy: ibis.Table, mb: ibis.Table, fx: ibis.Table, channels: ibis.Table 
     gmv_hi = ibis.ifelse(no_price, ibis.null("float64"), j.u_hi * j.pmax)
     j = j.mutate(g=gmv, g_lo=ibis.least(gmv_lo, gmv), g_hi=ibis.greatest(gmv_hi, gmv), mask2=mask)
     money = "decimal(18,4)"
-    if channels is not None:
-        j = j.left_join(channels, [j.product_id == channels.c_pid, j.d == channels.c_day])
+    if "c_basis" in dy.columns:
         j = j.mutate(mask2=j.mask2 + ibis.ifelse(j.c_basis == "category_mix", F.CATEGORY_MIX, 0))
         uv, ul, uc, basis = j.c_video * j.units, j.c_live * j.units, j.c_card * j.units, j.c_basis
     else:

@@ -136,8 +136,7 @@ def _run(wh: Warehouse, _temp: _Temps, scope_expr: ibis.Table | None, current: i
     observed = CH.observed_units(wh, offsets)
     if scope is not None:
         observed = observed.filter(observed.o_pid.isin(scope.product_id))
-    chans = _temp("chan", CH.channel_shares(dy, observed, wh.table("product"), mix))
-    out = daily.finish(dy, mb, fx, chans, run.run_id)
+    out = daily.finish(CH.channel_shares(dy, observed, wh.table("product"), mix), mb, fx, run.run_id)
     progress("estimate.step.write", 4, steps)
     # -- 4. write -----------------------------------------------------------------------------------------------
     pds = wh.table("product_daily_sales")
