@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import os
 import tempfile
 import threading
@@ -163,10 +164,17 @@ def main() -> None:
             print(f"generated {n:,} snapshot rows in {time.perf_counter() - t:.1f} s", flush=True)
         n = wh.count("product_snapshot")
         gc.collect()
+        marks: list[tuple[str, float, float]] = []
+
+        def progress(step: str, done: int, total: int) -> None:
+            marks.append((step.rsplit(".", 1)[-1], time.perf_counter(), time.process_time()))
+
         with PeakRSS() as mem:
             t, c = time.perf_counter(), time.process_time()
-            s = estimate(wh, full=True)
+            s = estimate(wh, full=True, progress=progress)
             secs, cpu = time.perf_counter() - t, time.process_time() - c
+        print("steps (wall s / CPU s): " + ", ".join(
+            f"{a[0]} {b[1] - a[1]:.1f}/{b[2] - a[2]:.1f}" for a, b in itertools.pairwise(marks)))
         ours = n / secs
         print(f"shopradar estimate: {n:,} rows in {secs:.1f} s (CPU {cpu:.1f} s) = {ours / 1e6:.2f} M rows/s; "
               f"peak RSS {mem.peak / 2**30:.2f} GiB (+{(mem.peak - mem.base) / 2**30:.2f} GiB); "
