@@ -98,3 +98,14 @@ def test_top_shops_marks_the_own_shop(cli, own_db) -> None:
     own = [r for r in rows if r["shop_id"] == "own1"]
     assert len(own) == 1 and own[0]["is_own"] is True and own[0]["shop_name"] == "Shop own1"
     assert sum(r["share"] for r in rows) == pytest.approx(1.0)  # every seller of Skincare ranked (fewer than 10)
+
+
+def test_units_per_order_option(cli, own_db) -> None:
+    rows = _json(cli, "market", "--db", own_db, "-c", "Skincare", "--units-per-order", "2")
+    assert {(r["orders_basis"], r["units_per_order"]) for r in rows} == {("override", 2.0)}
+    assert all(r["orders"] == pytest.approx(r["units"] / 2) for r in rows)
+    top = _json(cli, "top", "products", "--db", own_db, "-c", "Skincare", "--units-per-order", "1.5")
+    assert top and all(r["orders_basis"] == "override" for r in top)
+    res = cli("market", "--db", own_db, "--units-per-order", "0.5")
+    assert res.returncode == 2 and "between 1 and 100" in res.stderr and "Traceback" not in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1
