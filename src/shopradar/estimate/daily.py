@@ -71,14 +71,24 @@ def pieces(iv: ibis.Table, z: float = Z) -> ibis.Table:
     )
 
 
+def _exact_sum(x: ibis.FloatingValue) -> ibis.FloatingScalar:
+    """A float sum that does not depend on the order the engine adds the rows in.
+
+    A parallel engine merges partial float sums in whatever order its threads finish, so the last
+    bits of a plain ``sum()`` can differ between two runs on the same data; summing at a fixed
+    decimal scale is exact, so a rerun gives the same estimate to the bit.
+    """
+    return x.cast("decimal(38,9)").sum().cast("float64")
+
+
 def days(pc: ibis.Table) -> ibis.Table:
     """Pieces summed per product and local day, with the month each day belongs to."""
     # grouped by the integer product key (cheaper to hash than the id text; one key per id)
     g = pc.group_by(["pk", "d"]).aggregate(
         product_id=pc.product_id.arbitrary(), market=pc.market.arbitrary(), currency=pc.currency.arbitrary(),
-        units=pc.units.sum(), gmv=pc.gmv.sum(), gmv_n=pc.gmv.count(), n=pc.count(),
+        units=_exact_sum(pc.units), gmv=_exact_sum(pc.gmv), gmv_n=pc.gmv.count(), n=pc.count(),
         pmin=pc.pmin.min(), pmax=pc.pmax.max(),
-        h_dn=pc.h_dn.max(), h_up=pc.h_up.max(), mask=pc.pflags.bit_or(), ru=pc.ru.sum(),
+        h_dn=pc.h_dn.max(), h_up=pc.h_up.max(), mask=pc.pflags.bit_or(), ru=_exact_sum(pc.ru),
     )
     date = ibis.date(1970, 1, 1) + g.d.as_interval("D")
     g = g.mutate(date=date)
@@ -89,7 +99,7 @@ def month_bounds(dy: ibis.Table, model_rel: float = MODEL_REL) -> ibis.Table:
     """Per product × month: total units, days, and the half-widths ``lo_w``/``hi_w`` of the month."""
     first_day = dy.d == dy.m
     mo = dy.group_by(["pk", "m"]).aggregate(
-        mu=dy.units.sum(), mn=dy.count(), mr=dy.ru.sum(),
+        mu=_exact_sum(dy.units), mn=dy.count(), mr=_exact_sum(dy.ru),
         s_dn=ibis.ifelse(first_day, dy.h_dn, ibis.null("float64")).max(),
         s_up=ibis.ifelse(first_day, dy.h_up, ibis.null("float64")).max(),
     )
