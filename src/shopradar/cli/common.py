@@ -70,6 +70,7 @@ def print_table(table: Any, *, title: str | None = None, labels: dict[str, str] 
         console.print(t("cli.no_data"))
         return
     labels = labels or {}
+    arrow, hidden = _fit_columns(arrow, labels, console.width)
     rt = RichTable(title=title, show_lines=False, header_style="bold")
     numeric = []
     for fld in arrow.schema:
@@ -82,6 +83,23 @@ def print_table(table: Any, *, title: str | None = None, labels: dict[str, str] 
     console.print(rt)
     if arrow.num_rows > max_rows:
         console.print(f"… {arrow.num_rows - max_rows} more (use --format csv -o FILE)")
+    if hidden:
+        console.print(t("cli.more_columns", n=len(hidden), names=", ".join(hidden)))
+
+
+def _fit_columns(arrow: Any, labels: dict[str, str], width: int) -> tuple[Any, list[str]]:
+    """Keep the leading columns that fit the terminal; the rest are named, not squeezed unreadably."""
+    used, keep = 4, []
+    sample = arrow.slice(0, 50).to_pylist()
+    for name in arrow.column_names:
+        cells = [len(format_cell(r[name])) for r in sample] or [1]
+        need = min(max(len(labels.get(name, name)), max(cells)), 24) + 3
+        if keep and used + need > width:
+            break
+        keep.append(name)
+        used += need
+    hidden = [c for c in arrow.column_names if c not in keep]
+    return (arrow.select(keep) if hidden else arrow), hidden
 
 
 def format_cell(value: Any) -> str:
